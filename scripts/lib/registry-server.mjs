@@ -1,0 +1,104 @@
+// Starts the registry the way `npm start` does: build, migrate, serve the built Worker on
+// Miniflare/workerd with state on disk, and fire the cron triggers on schedule.
+// Shared by scripts/start.mjs, the benchmarks, the load harness and the end-to-end tests.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Cron } from "croner";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const ROOT = resolve(import.meta.dirname, "..", "..");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+
+function run(args, env = {}) {
+  execFileSync(WRANGLER, args, {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...env },
+  });
+}
+
+/** Reads ADMIN_TOKEN from the environment or .dev.vars; generates and saves one the first time. */
+export function adminToken() {
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
+  const file = join(ROOT, ".dev.vars");
+  const existing = existsSync(file)
+    ? /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim()
+    : undefined;
+  if (existing) return existing;
+  const token = `mrt_admin_${randomBytes(24).toString("base64url")}`;
+  writeFileSync(file, `${existsSync(file) ? readFileSync(file, "utf8") : ""}ADMIN_TOKEN=${token}\n`, {
+    mode: 0o600,
+  });
+  return token;
+}
+
+/** Bundles src/ into dist/ with wrangler (the same bundle `wrangler deploy` uploads). */
+export function build() {
+  execFileSync(process.execPath, [join(ROOT, "scripts", "copy-docs-assets.mjs")], { cwd: ROOT });
+  run(["deploy", "--dry-run", "--outdir", "dist"]);
+}
+
+export function migrate(stateDir) {
+  run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { CI: "true" });
+}
+
+/**
+ * @param {{ port?: number, stateDir?: string, token?: string, build?: boolean, crons?: boolean, quiet?: boolean }} options
+ */
+export async function startRegistry(options = {}) {
+  const port = options.port ?? Number(process.env.PORT ?? 8787);
+  const stateDir = resolve(ROOT, options.stateDir ?? process.env.REGISTRY_STATE_DIR ?? ".wrangler/state");
+  const token = options.token ?? adminToken();
+  if (options.build !== false) build();
+  migrate(stateDir);
+
+  // wrangler.toml → Miniflare options (bindings, DOs, queues, assets, crons). The bundle in dist/
+  // is one self-contained module, so wrangler's module rules do not apply to it.
+  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(
+    join(ROOT, "wrangler.toml"),
+  ).workerOptions;
+  // Same layout as wrangler (`<state>/v3/d1`, …), so `wrangler d1 … --local --persist-to` sees our data.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...workerOptions,
+      name: "edge-model-registry",
+      modules: true,
+      scriptPath: join(ROOT, "dist", "index.js"),
+      bindings: { ...workerOptions.bindings, ADMIN_TOKEN: token, ENVIRONMENT: "local" },
+      host: "127.0.0.1",
+      cf: false, // offline: do not fetch Request.cf from the internet
+      port,
+      resourcePersistencePath: join(stateDir, "v3"),
+      log: new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
+    }),
+  );
+  const url = await mf.ready;
+
+  const jobs = [];
+  if (options.crons !== false) {
+    for (const cron of workerOptions.cronTriggers ?? []) {
+      jobs.push(
+        new Cron(cron, { timezone: "UTC", protect: true }, async () => {
+          const worker = await mf.getWorker();
+          await worker.scheduled({ cron, scheduledTime: new Date() }).catch((error) => {
+            console.error(`cron ${cron} failed`, error);
+          });
+        }),
+      );
+    }
+  }
+
+  return {
+    url: url.href.replace(/\/$/, ""),
+    token,
+    stateDir,
+    mf,
+    async stop() {
+      for (const job of jobs) job.stop();
+      await mf.dispose();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/** Builds the HTTP app: middleware, error rendering, the API under /api/v1, OpenAPI and docs. */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { createRouter } from "./lib/create-router";
+import { ApiError, type ErrorCode, problemResponse } from "./lib/problem";
+import { authenticate } from "./middleware/auth";
+import { jsonBody } from "./middleware/json-body";
+import { requestId } from "./middleware/request-id";
+import { aliasesRouter } from "./routes/aliases/aliases.index";
+import { metaRouter } from "./routes/meta/meta.index";
+import { modelsRouter } from "./routes/models/models.index";
+import { tokensRouter } from "./routes/tokens/tokens.index";
+import { versionsRouter } from "./routes/versions/versions.index";
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+};
+
+function renderError(error: Error, c: Context<AppEnv>): Response {
+  const id = c.get("requestId");
+  if (error instanceof ApiError) return problemResponse(error, id);
+  if (error instanceof HTTPException && STATUS_CODES[error.status]) {
+    return problemResponse(new ApiError(STATUS_CODES[error.status] as ErrorCode, error.message), id);
+  }
+  // Unknown failures: log with the request id, never return the stack.
+  console.error(`request ${id} failed`, error);
+  return problemResponse(new ApiError("INTERNAL", `internal error; quote request id ${id}`), id);
+}
+
+export function createApp() {
+  const api = createRouter();
+  api.use("*", authenticate);
+  api.use("*", jsonBody);
+  api.route("/", modelsRouter);
+  api.route("/", versionsRouter);
+  api.route("/", aliasesRouter);
+  api.route("/", tokensRouter);
+
+  const app = createRouter();
+  app.use("*", requestId);
+  app.route("/", metaRouter);
+  app.route("/api/v1", api);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Edge model registry",
+      version: "1.0.0",
+      description:
+        "The single source of truth between training and serving: models, versions, aliases, stages, approvals, artifacts and audit.",
+    },
+    security: [{ bearer: [] }],
+  });
+
+  app.notFound((c) =>
+    problemResponse(
+      new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`),
+      c.get("requestId"),
+    ),
+  );
+  app.onError(renderError);
+  return app;
+}

@@ -1,0 +1,71 @@
+/** Aliases (name → version). `latest` and `production` are virtual and never stored. */
+import { and, desc, eq } from "drizzle-orm";
+import { aliasEtag } from "../../domain/etags";
+import type { Db, Statement } from "../client";
+import { aliases, modelVersions } from "../schema";
+
+export type AliasRow = typeof aliases.$inferSelect;
+
+export async function findAlias(db: Db, modelId: string, alias: string): Promise<AliasRow | undefined> {
+  return db
+    .select()
+    .from(aliases)
+    .where(and(eq(aliases.modelId, modelId), eq(aliases.alias, alias)))
+    .get();
+}
+
+export function upsertAlias(db: Db, row: AliasRow): Statement {
+  return db
+    .insert(aliases)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [aliases.modelId, aliases.alias],
+      set: { version: row.version, updatedAt: row.updatedAt, updatedBy: row.updatedBy },
+    });
+}
+
+export function deleteAlias(db: Db, modelId: string, alias: string): Statement {
+  return db.delete(aliases).where(and(eq(aliases.modelId, modelId), eq(aliases.alias, alias)));
+}
+
+/**
+ * Resolves an alias to a version number and the ETag pollers compare. `latest` is the highest
+ * version, `production` the version in stage Production; both are computed, never stored.
+ */
+export async function resolveAlias(
+  db: Db,
+  modelId: string,
+  alias: string,
+): Promise<{ version: number; etag: string } | null> {
+  const name = alias.toLowerCase();
+  let target: { version: number; aliasUpdatedAt: number } | undefined;
+  if (name === "latest" || name === "production") {
+    const row = await db
+      .select({ version: modelVersions.version })
+      .from(modelVersions)
+      .where(
+        and(
+          eq(modelVersions.modelId, modelId),
+          name === "production" ? eq(modelVersions.stage, "Production") : undefined,
+        ),
+      )
+      .orderBy(desc(modelVersions.version))
+      .limit(1)
+      .get();
+    target = row ? { version: row.version, aliasUpdatedAt: 0 } : undefined;
+  } else {
+    const row = await findAlias(db, modelId, alias);
+    target = row ? { version: row.version, aliasUpdatedAt: row.updatedAt } : undefined;
+  }
+  if (!target) return null;
+  const version = await db
+    .select({ updatedAt: modelVersions.updatedAt })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, target.version)))
+    .get();
+  if (!version) return null;
+  return {
+    version: target.version,
+    etag: aliasEtag(target.version, version.updatedAt, target.aliasUpdatedAt),
+  };
+}

@@ -1,0 +1,34 @@
+/** The transactional outbox of events. */
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { Db, Statement } from "../client";
+import { outboxEvents } from "../schema";
+
+export type OutboxRow = typeof outboxEvents.$inferSelect;
+
+export function insertEvent(db: Db, row: OutboxRow): Statement {
+  return db.insert(outboxEvents).values(row);
+}
+
+export async function markSent(db: Db, ids: string[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    await db
+      .update(outboxEvents)
+      .set({ sentAt: now })
+      .where(inArray(outboxEvents.id, ids.slice(i, i + 90)));
+  }
+}
+
+/** Events committed but not handed to the queue before `olderThan` (a crash between commit and send). */
+export async function unsentEvents(db: Db, olderThan: number, limit: number): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outboxEvents)
+    .where(and(isNull(outboxEvents.sentAt), lt(outboxEvents.createdAt, olderThan)))
+    .orderBy(asc(outboxEvents.createdAt))
+    .limit(limit)
+    .all();
+}
+
+export async function findEvent(db: Db, id: string): Promise<OutboxRow | undefined> {
+  return db.select().from(outboxEvents).where(eq(outboxEvents.id, id)).get();
+}

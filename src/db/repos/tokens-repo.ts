@@ -1,0 +1,41 @@
+/** API tokens. Only SHA-256 hashes of the secrets are stored. */
+import { desc, eq } from "drizzle-orm";
+import type { TokenView } from "../../schemas/tokens";
+import { type Db, iso, isoOrNull, type Statement } from "../client";
+import { tokens } from "../schema";
+
+export type TokenRow = typeof tokens.$inferSelect;
+
+export function toTokenView(row: TokenRow): TokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    scopes: row.scopes ?? null,
+    created_by: row.createdBy,
+    created_at: iso(row.createdAt),
+    expires_at: isoOrNull(row.expiresAt),
+    revoked_at: isoOrNull(row.revokedAt),
+  };
+}
+
+export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
+  return db.select().from(tokens).where(eq(tokens.tokenHash, tokenHash)).get();
+}
+
+export async function findToken(db: Db, id: string): Promise<TokenRow | undefined> {
+  return db.select().from(tokens).where(eq(tokens.id, id)).get();
+}
+
+export async function listTokens(db: Db): Promise<TokenView[]> {
+  const rows = await db.select().from(tokens).orderBy(desc(tokens.createdAt)).limit(1000).all();
+  return rows.map(toTokenView);
+}
+
+export function insertToken(db: Db, row: TokenRow): Statement {
+  return db.insert(tokens).values(row);
+}
+
+export function revokeToken(db: Db, id: string, now: number): Statement {
+  return db.update(tokens).set({ revokedAt: now }).where(eq(tokens.id, id));
+}

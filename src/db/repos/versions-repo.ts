@@ -1,0 +1,132 @@
+/** Model versions: reads for the HTTP layer, statement builders for the ledger. */
+import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
+import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import type { VersionView } from "../../schemas/versions";
+import { chunkRows, type Db, iso, type Statement } from "../client";
+import { modelVersions, versionTags } from "../schema";
+
+export type VersionRow = typeof modelVersions.$inferSelect;
+
+const viewColumns = {
+  ...getTableColumns(modelVersions),
+  tags: sql<string>`(select json_group_object(t.key, t.value) from version_tags t where t.version_id = ${modelVersions.id})`,
+  aliases: sql<string>`(select json_group_array(a.alias) from (select alias from aliases a where a.model_id = ${modelVersions.modelId} and a.version = ${modelVersions.version} order by alias) a)`,
+};
+
+type ViewRow = VersionRow & { tags: string; aliases: string };
+
+export function toVersionView(modelName: string, row: ViewRow): VersionView {
+  return {
+    name: modelName,
+    version: row.version,
+    description: row.description,
+    stage: row.stage,
+    status: row.status,
+    tags: JSON.parse(row.tags),
+    aliases: JSON.parse(row.aliases),
+    params: row.params,
+    metrics: row.metrics,
+    slices: row.slices,
+    datasets: row.datasets,
+    source: row.provenance,
+    parent:
+      row.parentModel && row.parentVersion != null
+        ? { model: row.parentModel, version: row.parentVersion }
+        : null,
+    signature: row.signature ?? null,
+    model_card: row.modelCard ?? null,
+    files: row.files,
+    manifest_digest: row.manifestDigest,
+    total_size: row.totalSize,
+    created_by: row.createdBy,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+    needs_review: row.needsReview,
+  };
+}
+
+export async function readVersionView(
+  db: Db,
+  model: { id: string; name: string },
+  version: number,
+): Promise<VersionView | null> {
+  const row = await db
+    .select(viewColumns)
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, model.id), eq(modelVersions.version, version)))
+    .get();
+  return row ? toVersionView(model.name, row as ViewRow) : null;
+}
+
+export async function findVersionRow(
+  db: Db,
+  modelId: string,
+  version: number,
+): Promise<VersionRow | undefined> {
+  return db
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)))
+    .get();
+}
+
+/** Versions of one model, newest first, keyset-paginated on the version number. */
+export async function listVersions(
+  db: Db,
+  model: { id: string; name: string },
+  pageSize: number,
+  pageToken: string | undefined,
+) {
+  const order = "version DESC";
+  const cursor = decodePageToken(pageToken, order);
+  const rows = (await db
+    .select(viewColumns)
+    .from(modelVersions)
+    .where(
+      and(
+        eq(modelVersions.modelId, model.id),
+        cursor ? lt(modelVersions.version, Number(cursor.k)) : undefined,
+      ),
+    )
+    .orderBy(desc(modelVersions.version))
+    .limit(pageSize + 1)
+    .all()) as ViewRow[];
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => toVersionView(model.name, row)),
+    next_page_token:
+      rows.length > pageSize && last ? encodePageToken({ o: order, k: last.version, n: model.name }) : null,
+  };
+}
+
+// ---- statement builders for the ModelLedger (the only writer) ----
+
+export function insertVersion(
+  db: Db,
+  row: typeof modelVersions.$inferInsert,
+  tags: Record<string, string>,
+): Statement[] {
+  return [db.insert(modelVersions).values(row), ...upsertVersionTags(db, row.id, tags)];
+}
+
+export function upsertVersionTags(db: Db, versionId: string, tags: Record<string, string>): Statement[] {
+  const rows = Object.entries(tags).map(([key, value]) => ({ versionId, key, value }));
+  return chunkRows(rows, 3).map((chunk) =>
+    db
+      .insert(versionTags)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [versionTags.versionId, versionTags.key],
+        set: { value: sql`excluded.value` },
+      }),
+  );
+}
+
+export function deleteVersionTag(db: Db, versionId: string, key: string): Statement {
+  return db.delete(versionTags).where(and(eq(versionTags.versionId, versionId), eq(versionTags.key, key)));
+}
+
+export function updateVersion(db: Db, versionId: string, patch: Partial<VersionRow>): Statement {
+  return db.update(modelVersions).set(patch).where(eq(modelVersions.id, versionId));
+}

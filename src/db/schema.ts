@@ -1,0 +1,170 @@
+/**
+ * D1 tables (drizzle). The SQL in migrations/ is generated from this file by drizzle-kit and applied
+ * by wrangler. docs/storage.md explains every table. Times are epoch milliseconds.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
+
+type Json = Record<string, unknown>;
+
+export const models = sqliteTable(
+  "models",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    owner: text("owner").notNull(),
+    /** Highest version number ever allocated: numbers are never reused, even after a delete. */
+    lastVersion: integer("last_version").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("models_name_unique").on(t.name), index("models_updated_idx").on(t.updatedAt, t.name)],
+);
+
+export const modelTags = sqliteTable(
+  "model_tags",
+  {
+    modelId: text("model_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.key] })],
+);
+
+export const modelVersions = sqliteTable(
+  "model_versions",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull(),
+    version: integer("version").notNull(),
+    description: text("description").notNull().default(""),
+    stage: text("stage", { enum: ["None", "Staging", "Production", "Archived"] })
+      .notNull()
+      .default("None"),
+    status: text("status").notNull().default("READY"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    needsReview: integer("needs_review", { mode: "boolean" }).notNull().default(false),
+    runId: text("run_id"),
+    sourceUri: text("source_uri"),
+    params: text("params", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    metrics: text("metrics", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    slices: text("slices", { mode: "json" }).$type<Record<string, Record<string, number>>>().notNull(),
+    datasets: text("datasets", { mode: "json" }).$type<Dataset[]>().notNull(),
+    provenance: text("provenance", { mode: "json" }).$type<Provenance>().notNull(),
+    parentModel: text("parent_model"),
+    parentVersion: integer("parent_version"),
+    signature: text("signature", { mode: "json" }).$type<Json>(),
+    modelCard: text("model_card", { mode: "json" }).$type<Json>(),
+    files: text("files", { mode: "json" }).$type<FileEntry[]>().notNull(),
+    manifestDigest: text("manifest_digest").notNull(),
+    totalSize: integer("total_size").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("model_versions_model_version_unique").on(t.modelId, t.version),
+    index("model_versions_stage_idx").on(t.modelId, t.stage),
+    index("model_versions_parent_idx").on(t.parentModel, t.parentVersion),
+    index("model_versions_created_idx").on(t.createdAt),
+  ],
+);
+
+export const versionTags = sqliteTable(
+  "version_tags",
+  {
+    versionId: text("version_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.key] })],
+);
+
+export const aliases = sqliteTable(
+  "aliases",
+  {
+    modelId: text("model_id").notNull(),
+    alias: text("alias").notNull(),
+    version: integer("version").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelId, t.alias] }),
+    index("aliases_version_idx").on(t.modelId, t.version),
+  ],
+);
+
+/**
+ * Append-only, hash-chained audit log. `chain` is the model id (or `system` for tokens); the
+ * UNIQUE(chain, seq) index is what makes a stale writer's whole batch fail.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    chain: text("chain").notNull(),
+    seq: integer("seq").notNull(),
+    modelName: text("model_name"),
+    action: text("action").notNull(),
+    actor: text("actor").notNull(),
+    target: text("target").notNull(),
+    before: text("before", { mode: "json" }).$type<unknown>(),
+    after: text("after", { mode: "json" }).$type<unknown>(),
+    reason: text("reason"),
+    requestId: text("request_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    uniqueIndex("audit_chain_seq_unique").on(t.chain, t.seq),
+    index("audit_model_idx").on(t.modelName, t.id),
+    index("audit_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Transactional outbox: written in the same batch as the change it announces. */
+export const outboxEvents = sqliteTable(
+  "outbox_events",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull(),
+    modelName: text("model_name").notNull(),
+    sequence: integer("sequence").notNull(),
+    type: text("type").notNull(),
+    envelope: text("envelope", { mode: "json" }).$type<Json>().notNull(),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_model_sequence_unique").on(t.modelId, t.sequence),
+    index("outbox_unsent_idx").on(t.sentAt, t.createdAt),
+  ],
+);
+
+export const tokens = sqliteTable(
+  "tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["viewer", "contributor", "approver", "admin", "serving"] }).notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[] | null>(),
+    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("tokens_hash_unique").on(t.tokenHash)],
+);
+
+/** Remembered results of POSTs sent with an Idempotency-Key, so a retry gets the original answer. */
+export const idempotencyKeys = sqliteTable("idempotency_keys", {
+  key: text("key").primaryKey(),
+  requestHash: text("request_hash").notNull(),
+  status: integer("status").notNull(),
+  response: text("response", { mode: "json" }).$type<unknown>().notNull(),
+  createdAt: integer("created_at").notNull(),
+});

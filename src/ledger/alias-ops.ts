@@ -1,0 +1,112 @@
+/** Decisions for aliases: set, move (optionally compare-and-set with If-Match), delete. */
+import type { Db } from "../db/client";
+import { deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
+import { type ModelRow, touchModel } from "../db/repos/models-repo";
+import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
+import { aliasEtag, etagMatches } from "../domain/etags";
+import { RESERVED_ALIASES } from "../schemas/aliases";
+import type { VersionView } from "../schemas/versions";
+import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+
+export interface SetAliasInput {
+  alias: string;
+  version: number;
+  ifMatch?: string | undefined;
+}
+
+/** The alias's current ETag as GET answers it, or null when the alias is not set. */
+async function currentEtag(db: Db, model: ModelRow, alias: string): Promise<string | null> {
+  const row = await findAlias(db, model.id, alias);
+  if (!row) return null;
+  const version = await findVersionRow(db, model.id, row.version);
+  return version ? aliasEtag(row.version, version.updatedAt, row.updatedAt) : null;
+}
+
+export async function decideSetAlias(
+  db: Db,
+  model: ModelRow,
+  input: SetAliasInput,
+  ctx: ChangeContext,
+  now: number,
+): Promise<LedgerResult<Change<VersionView>>> {
+  if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
+    return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
+  }
+  const target = await findVersionRow(db, model.id, input.version);
+  if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
+  const existing = await findAlias(db, model.id, input.alias);
+  if (input.ifMatch !== undefined && !etagMatches(input.ifMatch, await currentEtag(db, model, input.alias))) {
+    return fail(
+      "PRECONDITION_FAILED",
+      `alias '${input.alias}' changed since the ETag in If-Match was issued`,
+    );
+  }
+  const before = existing ? { version: existing.version } : null;
+  const after = { version: input.version };
+  return {
+    ok: true,
+    value: {
+      statements: [
+        upsertAlias(db, {
+          modelId: model.id,
+          alias: input.alias,
+          version: input.version,
+          updatedAt: now,
+          updatedBy: ctx.actor.name,
+        }),
+        touchModel(db, model.id, now),
+      ],
+      chain: model.id,
+      modelName: model.name,
+      action: "alias.set",
+      target: `model:${model.name}/aliases/${input.alias}`,
+      before,
+      after,
+      event: {
+        type: "alias.set",
+        modelId: model.id,
+        version: input.version,
+        data: { alias: input.alias, before, after },
+      },
+      respond: async () => {
+        const found = await readVersionView(db, model, input.version);
+        if (!found) throw new Error("aliased version vanished after commit");
+        return found;
+      },
+    },
+  };
+}
+
+export async function decideDeleteAlias(
+  db: Db,
+  model: ModelRow,
+  alias: string,
+  ifMatch: string | undefined,
+  now: number,
+): Promise<LedgerResult<Change<null>>> {
+  const existing = await findAlias(db, model.id, alias);
+  if (!existing) return fail("ALIAS_NOT_FOUND", `model '${model.name}' has no alias '${alias}'`);
+  if (ifMatch !== undefined && !etagMatches(ifMatch, await currentEtag(db, model, alias))) {
+    return fail("PRECONDITION_FAILED", `alias '${alias}' changed since the ETag in If-Match was issued`);
+  }
+  const before = { version: existing.version };
+  return {
+    ok: true,
+    value: {
+      statements: [deleteAlias(db, model.id, alias), touchModel(db, model.id, now)],
+      chain: model.id,
+      modelName: model.name,
+      action: "alias.deleted",
+      target: `model:${model.name}/aliases/${alias}`,
+      before,
+      after: null,
+      event: {
+        type: "alias.deleted",
+        modelId: model.id,
+        version: existing.version,
+        data: { alias, before, after: null },
+      },
+      respond: async () => null,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/** Decisions for model versions: registration, description and tags. */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
+import {
+  deleteVersionTag,
+  findVersionRow,
+  insertVersion,
+  readVersionView,
+  updateVersion,
+  upsertVersionTags,
+  type VersionRow,
+} from "../db/repos/versions-repo";
+import { versionTags } from "../db/schema";
+import { manifestDigest, manifestSize, sortManifest } from "../domain/version-record";
+import { newId } from "../lib/ids";
+import type { CreateVersionInput, VersionView } from "../schemas/versions";
+import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+
+const view = (db: Db, model: ModelRow, version: number) => async () => {
+  const found = await readVersionView(db, model, version);
+  if (!found) throw new Error(`version ${model.name}/${version} vanished after commit`);
+  return found;
+};
+
+export async function decideCreateVersion(
+  db: Db,
+  model: ModelRow,
+  input: CreateVersionInput,
+  ctx: ChangeContext,
+  now: number,
+): Promise<LedgerResult<Change<VersionView>>> {
+  if (input.parent) {
+    const parentModel =
+      input.parent.model === model.name ? model : await findModelRow(db, input.parent.model);
+    const parent = parentModel ? await findVersionRow(db, parentModel.id, input.parent.version) : undefined;
+    if (!parent) {
+      return fail("INVALID_ARGUMENT", `parent ${input.parent.model}/${input.parent.version} does not exist`, [
+        { path: "parent", message: "no such model version" },
+      ]);
+    }
+  }
+  const version = model.lastVersion + 1;
+  const files = sortManifest(input.files);
+  const row = {
+    id: newId("ver"),
+    modelId: model.id,
+    version,
+    description: input.description,
+    stage: "None" as const,
+    status: "READY",
+    createdBy: ctx.actor.name,
+    createdAt: now,
+    updatedAt: now,
+    needsReview: false,
+    runId: input.source.run_id ?? null,
+    sourceUri: input.source.uri ?? null,
+    params: input.params,
+    metrics: input.metrics,
+    slices: input.slices,
+    datasets: input.datasets,
+    provenance: input.source,
+    parentModel: input.parent?.model ?? null,
+    parentVersion: input.parent?.version ?? null,
+    signature: input.signature ?? null,
+    modelCard: input.model_card ?? null,
+    files,
+    manifestDigest: await manifestDigest(files),
+    totalSize: manifestSize(files),
+  };
+  const after = { version, manifest_digest: row.manifestDigest, run_id: row.runId, stage: "None" };
+  return {
+    ok: true,
+    value: {
+      statements: [
+        ...insertVersion(db, row, input.tags),
+        touchModel(db, model.id, now, { lastVersion: version }),
+      ],
+      chain: model.id,
+      modelName: model.name,
+      action: "model_version.created",
+      target: `model:${model.name}/versions/${version}`,
+      before: null,
+      after,
+      event: { type: "model_version.created", modelId: model.id, version, data: { before: null, after } },
+      ref: { kind: "version", name: model.name, version },
+      respond: view(db, model, version),
+    },
+  };
+}
+
+type VersionChange = Omit<Change<VersionView>, "chain" | "modelName" | "event" | "respond"> & {
+  version: VersionRow;
+};
+
+function versionChange(db: Db, model: ModelRow, c: VersionChange): LedgerResult<Change<VersionView>> {
+  return {
+    ok: true,
+    value: {
+      ...c,
+      chain: model.id,
+      modelName: model.name,
+      event: {
+        type: "model_version.updated",
+        modelId: model.id,
+        version: c.version.version,
+        data: { before: c.before, after: c.after },
+      },
+      respond: view(db, model, c.version.version),
+    },
+  };
+}
+
+export async function decideUpdateVersion(
+  db: Db,
+  model: ModelRow,
+  version: VersionRow,
+  description: string,
+  now: number,
+) {
+  return versionChange(db, model, {
+    version,
+    statements: [updateVersion(db, version.id, { description, updatedAt: now })],
+    action: "model_version.updated",
+    target: `model:${model.name}/versions/${version.version}`,
+    before: { description: version.description },
+    after: { description },
+  });
+}
+
+async function currentTag(db: Db, versionId: string, key: string) {
+  return db
+    .select({ value: versionTags.value })
+    .from(versionTags)
+    .where(and(eq(versionTags.versionId, versionId), eq(versionTags.key, key)))
+    .get();
+}
+
+export async function decideSetVersionTag(
+  db: Db,
+  model: ModelRow,
+  version: VersionRow,
+  key: string,
+  value: string,
+  now: number,
+) {
+  const current = await currentTag(db, version.id, key);
+  if (!current && (await db.$count(versionTags, eq(versionTags.versionId, version.id))) >= 100) {
+    return fail("INVALID_ARGUMENT", "a version has at most 100 tags");
+  }
+  return versionChange(db, model, {
+    version,
+    statements: [
+      ...upsertVersionTags(db, version.id, { [key]: value }),
+      updateVersion(db, version.id, { updatedAt: now }),
+    ],
+    action: "model_version.tag_set",
+    target: `model:${model.name}/versions/${version.version}/tags/${key}`,
+    before: { tags: current ? { [key]: current.value } : {} },
+    after: { tags: { [key]: value } },
+  });
+}
+
+export async function decideDeleteVersionTag(
+  db: Db,
+  model: ModelRow,
+  version: VersionRow,
+  key: string,
+  now: number,
+) {
+  const current = await currentTag(db, version.id, key);
+  if (!current) return fail("NOT_FOUND", `version ${model.name}/${version.version} has no tag '${key}'`);
+  return versionChange(db, model, {
+    version,
+    statements: [deleteVersionTag(db, version.id, key), updateVersion(db, version.id, { updatedAt: now })],
+    action: "model_version.tag_deleted",
+    target: `model:${model.name}/versions/${version.version}/tags/${key}`,
+    before: { tags: { [key]: current.value } },
+    after: { tags: {} },
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Errors as RFC 9457 problem details. Domain code and the ledger speak in `ErrorCode`s only;
+ * this module is the one place that maps a code to an HTTP status.
+ */
+
+export const ERROR_STATUS = {
+  INVALID_ARGUMENT: 400,
+  MALFORMED_JSON: 400,
+  INVALID_ENCODING: 400,
+  INVALID_PAGE_TOKEN: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  ALIAS_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  MODEL_ALREADY_EXISTS: 409,
+  MODEL_HAS_ACTIVE_VERSIONS: 409,
+  CONCURRENT_MODIFICATION: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RESERVED_ALIAS: 422,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The problem+json body. `code` is stable and documented; `title` is its human name. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  request_id?: string;
+}
+
+/** The one error class the HTTP layer throws; `onError` renders it. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ErrorStatus;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, detail: string, errors?: FieldError[]) {
+    super(detail);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.errors = errors;
+  }
+}
+
+const title = (code: ErrorCode) =>
+  code
+    .toLowerCase()
+    .split("_")
+    .map((w, i) => (i === 0 ? w[0]?.toUpperCase() + w.slice(1) : w))
+    .join(" ");
+
+export function toProblem(error: ApiError, requestId?: string): Problem {
+  return {
+    type: `https://registry.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title: title(error.code),
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(requestId ? { request_id: requestId } : {}),
+  };
+}
+
+export function problemResponse(error: ApiError, requestId?: string): Response {
+  return new Response(JSON.stringify(toProblem(error, requestId)), {
+    status: error.status,
+    headers: { "content-type": "application/problem+json" },
+  });
+}

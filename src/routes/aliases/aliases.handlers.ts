@@ -1,0 +1,47 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import { resolveAlias } from "../../db/repos/aliases-repo";
+import { findModelRow } from "../../db/repos/models-repo";
+import { readVersionView } from "../../db/repos/versions-repo";
+import { etagMatches } from "../../domain/etags";
+import type { AppEnv } from "../../env";
+import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { ApiError } from "../../lib/problem";
+import { assertVisible, changeContext } from "../context";
+import type * as routes from "./aliases.routes";
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
+
+export const setAlias: Handler<"setAlias"> = async (c) => {
+  const { name, alias } = c.req.valid("param");
+  assertVisible(c, name);
+  const { version } = c.req.valid("json");
+  const ifMatch = c.req.header("if-match");
+  const result = await ledgerFor(c.env, name).setAlias(name, { alias, version, ifMatch }, changeContext(c));
+  return c.json(unwrap(result), 200);
+};
+
+export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
+  const { name, alias } = c.req.valid("param");
+  assertVisible(c, name);
+  const ifMatch = c.req.header("if-match");
+  unwrap(await ledgerFor(c.env, name).deleteAlias(name, alias, ifMatch, changeContext(c)));
+  return c.body(null, 204);
+};
+
+export const getAlias: Handler<"getAlias"> = async (c) => {
+  const { name, alias } = c.req.valid("param");
+  assertVisible(c, name);
+  const db = createDb(c.env.DB);
+  const model = await findModelRow(db, name);
+  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const resolved = await resolveAlias(db, model.id, alias);
+  if (!resolved) throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
+  // Pollers revalidate every time (no-cache) and get a bodiless 304 until the alias moves.
+  c.header("etag", resolved.etag);
+  c.header("cache-control", "private, no-cache");
+  if (etagMatches(c.req.header("if-none-match"), resolved.etag)) return c.body(null, 304);
+  const version = await readVersionView(db, model, resolved.version);
+  if (!version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${resolved.version}`);
+  return c.json(version, 200);
+};

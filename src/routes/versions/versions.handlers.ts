@@ -1,0 +1,78 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import { findModelRow } from "../../db/repos/models-repo";
+import { listVersions as listVersionRows, readVersionView } from "../../db/repos/versions-repo";
+import { LIMITS } from "../../domain/limits";
+import { manifestProblems } from "../../domain/version-record";
+import type { AppEnv } from "../../env";
+import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { ApiError } from "../../lib/problem";
+import { assertVisible, changeContext, idempotentContext } from "../context";
+import type * as routes from "./versions.routes";
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
+
+async function modelOr404(env: Env, name: string) {
+  const model = await findModelRow(createDb(env.DB), name);
+  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  return model;
+}
+
+export const createVersion: Handler<"createVersion"> = async (c) => {
+  const { name } = c.req.valid("param");
+  assertVisible(c, name);
+  const input = c.req.valid("json");
+  const problems = manifestProblems(input.files);
+  if (problems.length > 0) throw new ApiError("INVALID_ARGUMENT", "the file manifest is invalid", problems);
+  const size = new TextEncoder().encode(JSON.stringify(input)).byteLength;
+  if (size > LIMITS.versionMetadataBytes) {
+    throw new ApiError(
+      "PAYLOAD_TOO_LARGE",
+      `a version's metadata is limited to ${LIMITS.versionMetadataBytes} bytes of JSON; this one has ${size}`,
+    );
+  }
+  const result = await ledgerFor(c.env, name).createVersion(name, input, await idempotentContext(c, input));
+  const version = unwrap(result);
+  c.header("location", `/api/v1/models/${encodeURIComponent(name)}/versions/${version.version}`);
+  return c.json(version, result.ok && result.replayed ? 200 : 201);
+};
+
+export const listVersions: Handler<"listVersions"> = async (c) => {
+  const { name } = c.req.valid("param");
+  assertVisible(c, name);
+  const { page_size, page_token } = c.req.valid("query");
+  const model = await modelOr404(c.env, name);
+  return c.json(await listVersionRows(createDb(c.env.DB), model, page_size, page_token), 200);
+};
+
+export const getVersion: Handler<"getVersion"> = async (c) => {
+  const { name, version } = c.req.valid("param");
+  assertVisible(c, name);
+  const model = await modelOr404(c.env, name);
+  const found = await readVersionView(createDb(c.env.DB), model, version);
+  if (!found) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
+  return c.json(found, 200);
+};
+
+export const updateVersion: Handler<"updateVersion"> = async (c) => {
+  const { name, version } = c.req.valid("param");
+  assertVisible(c, name);
+  const { description } = c.req.valid("json");
+  const result = await ledgerFor(c.env, name).updateVersion(name, version, description, changeContext(c));
+  return c.json(unwrap(result), 200);
+};
+
+export const setVersionTag: Handler<"setVersionTag"> = async (c) => {
+  const { name, version, key } = c.req.valid("param");
+  assertVisible(c, name);
+  const { value } = c.req.valid("json");
+  const result = await ledgerFor(c.env, name).setVersionTag(name, version, key, value, changeContext(c));
+  return c.json(unwrap(result), 200);
+};
+
+export const deleteVersionTag: Handler<"deleteVersionTag"> = async (c) => {
+  const { name, version, key } = c.req.valid("param");
+  assertVisible(c, name);
+  const result = await ledgerFor(c.env, name).deleteVersionTag(name, version, key, changeContext(c));
+  return c.json(unwrap(result), 200);
+};
