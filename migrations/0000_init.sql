@@ -6,8 +6,8 @@ CREATE TABLE `aliases` (
 	`updated_by` text NOT NULL,
 	PRIMARY KEY(`model_id`, `alias`)
 );
---> statement-breakpoint
-CREATE INDEX `aliases_version_idx` ON `aliases` (`model_id`,`version`);--> statement-breakpoint
+
+CREATE INDEX `aliases_version_idx` ON `aliases` (`model_id`,`version`);
 CREATE TABLE `audit_log` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`chain` text NOT NULL,
@@ -24,10 +24,10 @@ CREATE TABLE `audit_log` (
 	`prev_hash` text NOT NULL,
 	`hash` text NOT NULL
 );
---> statement-breakpoint
-CREATE UNIQUE INDEX `audit_chain_seq_unique` ON `audit_log` (`chain`,`seq`);--> statement-breakpoint
-CREATE INDEX `audit_model_idx` ON `audit_log` (`model_name`,`id`);--> statement-breakpoint
-CREATE INDEX `audit_created_idx` ON `audit_log` (`created_at`);--> statement-breakpoint
+
+CREATE UNIQUE INDEX `audit_chain_seq_unique` ON `audit_log` (`chain`,`seq`);
+CREATE INDEX `audit_model_idx` ON `audit_log` (`model_name`,`id`);
+CREATE INDEX `audit_created_idx` ON `audit_log` (`created_at`);
 CREATE TABLE `idempotency_keys` (
 	`key` text PRIMARY KEY NOT NULL,
 	`request_hash` text NOT NULL,
@@ -35,14 +35,14 @@ CREATE TABLE `idempotency_keys` (
 	`response` text NOT NULL,
 	`created_at` integer NOT NULL
 );
---> statement-breakpoint
+
 CREATE TABLE `model_tags` (
 	`model_id` text NOT NULL,
 	`key` text NOT NULL,
 	`value` text NOT NULL,
 	PRIMARY KEY(`model_id`, `key`)
 );
---> statement-breakpoint
+
 CREATE TABLE `model_versions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`model_id` text NOT NULL,
@@ -69,11 +69,11 @@ CREATE TABLE `model_versions` (
 	`manifest_digest` text NOT NULL,
 	`total_size` integer DEFAULT 0 NOT NULL
 );
---> statement-breakpoint
-CREATE UNIQUE INDEX `model_versions_model_version_unique` ON `model_versions` (`model_id`,`version`);--> statement-breakpoint
-CREATE INDEX `model_versions_stage_idx` ON `model_versions` (`model_id`,`stage`);--> statement-breakpoint
-CREATE INDEX `model_versions_parent_idx` ON `model_versions` (`parent_model`,`parent_version`);--> statement-breakpoint
-CREATE INDEX `model_versions_created_idx` ON `model_versions` (`created_at`);--> statement-breakpoint
+
+CREATE UNIQUE INDEX `model_versions_model_version_unique` ON `model_versions` (`model_id`,`version`);
+CREATE INDEX `model_versions_stage_idx` ON `model_versions` (`model_id`,`stage`);
+CREATE INDEX `model_versions_parent_idx` ON `model_versions` (`parent_model`,`parent_version`);
+CREATE INDEX `model_versions_created_idx` ON `model_versions` (`created_at`);
 CREATE TABLE `models` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -83,9 +83,9 @@ CREATE TABLE `models` (
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );
---> statement-breakpoint
-CREATE UNIQUE INDEX `models_name_unique` ON `models` (`name`);--> statement-breakpoint
-CREATE INDEX `models_updated_idx` ON `models` (`updated_at`,`name`);--> statement-breakpoint
+
+CREATE UNIQUE INDEX `models_name_unique` ON `models` (`name`);
+CREATE INDEX `models_updated_idx` ON `models` (`updated_at`,`name`);
 CREATE TABLE `outbox_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`model_id` text NOT NULL,
@@ -96,9 +96,9 @@ CREATE TABLE `outbox_events` (
 	`created_at` integer NOT NULL,
 	`sent_at` integer
 );
---> statement-breakpoint
-CREATE UNIQUE INDEX `outbox_model_sequence_unique` ON `outbox_events` (`model_id`,`sequence`);--> statement-breakpoint
-CREATE INDEX `outbox_unsent_idx` ON `outbox_events` (`sent_at`,`created_at`);--> statement-breakpoint
+
+CREATE UNIQUE INDEX `outbox_model_sequence_unique` ON `outbox_events` (`model_id`,`sequence`);
+CREATE INDEX `outbox_unsent_idx` ON `outbox_events` (`sent_at`,`created_at`);
 CREATE TABLE `tokens` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -110,8 +110,8 @@ CREATE TABLE `tokens` (
 	`expires_at` integer,
 	`revoked_at` integer
 );
---> statement-breakpoint
-CREATE UNIQUE INDEX `tokens_hash_unique` ON `tokens` (`token_hash`);--> statement-breakpoint
+
+CREATE UNIQUE INDEX `tokens_hash_unique` ON `tokens` (`token_hash`);
 CREATE TABLE `version_tags` (
 	`version_id` text NOT NULL,
 	`key` text NOT NULL,

@@ -1,6 +1,7 @@
 /**
- * D1 tables (drizzle). The SQL in migrations/ is generated from this file by drizzle-kit and applied
- * by wrangler. docs/storage.md explains every table. Times are epoch milliseconds.
+ * D1 tables as drizzle sees them. The SQL that creates them is in migrations/ (hand-written, applied
+ * by wrangler); test/db/schema-drift.test.ts fails when this file and the migrated database disagree.
+ * docs/storage.md explains every table. Times are epoch milliseconds.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
