@@ -36,9 +36,9 @@ export function adminToken() {
 }
 
 /** Bundles src/ into dist/ with wrangler (the same bundle `wrangler deploy` uploads). */
-export function build() {
+export function build(outDir = join(ROOT, "dist")) {
   execFileSync(process.execPath, [join(ROOT, "scripts", "copy-docs-assets.mjs")], { cwd: ROOT });
-  run(["deploy", "--dry-run", "--outdir", "dist"]);
+  run(["deploy", "--dry-run", "--outdir", outDir]);
 }
 
 export function migrate(stateDir) {
@@ -46,13 +46,15 @@ export function migrate(stateDir) {
 }
 
 /**
- * @param {{ port?: number, stateDir?: string, token?: string, build?: boolean, crons?: boolean, quiet?: boolean }} options
+ * @param {{ port?: number, stateDir?: string, outDir?: string, token?: string, build?: boolean, crons?: boolean, quiet?: boolean }} options
+ *   port 0 picks a free port; outDir (default dist/) lets parallel runs build without clobbering each other.
  */
 export async function startRegistry(options = {}) {
   const port = options.port ?? Number(process.env.PORT ?? 8787);
   const stateDir = resolve(ROOT, options.stateDir ?? process.env.REGISTRY_STATE_DIR ?? ".wrangler/state");
   const token = options.token ?? adminToken();
-  if (options.build !== false) build();
+  const outDir = resolve(ROOT, options.outDir ?? "dist");
+  if (options.build !== false) build(outDir);
   migrate(stateDir);
 
   // wrangler.toml → Miniflare options (bindings, DOs, queues, assets, crons). The bundle in dist/
@@ -66,7 +68,8 @@ export async function startRegistry(options = {}) {
       ...workerOptions,
       name: "edge-model-registry",
       modules: true,
-      scriptPath: join(ROOT, "dist", "index.js"),
+      scriptPath: join(outDir, "index.js"),
+      modulesRoot: outDir,
       bindings: { ...workerOptions.bindings, ADMIN_TOKEN: token, ENVIRONMENT: "local" },
       host: "127.0.0.1",
       cf: false, // offline: do not fetch Request.cf from the internet

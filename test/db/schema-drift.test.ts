@@ -1,6 +1,6 @@
+import { env } from "cloudflare:workers";
 import { getTableColumns, getTableName } from "drizzle-orm";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema";
 
@@ -23,9 +23,11 @@ describe("schema.ts matches the migrated D1 database", () => {
     await env.DB.prepare(
       "insert into audit_log (chain, seq, action, actor, target, request_id, created_at, prev_hash, hash) values ('t', 1, 'x', 'a', 't', 'r', 0, '0', '0')",
     ).run();
-    await expect(env.DB.prepare("update audit_log set actor = 'mallory' where chain = 't'").run()).rejects.toThrow(
+    await expect(
+      env.DB.prepare("update audit_log set actor = 'mallory' where chain = 't'").run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("delete from audit_log where chain = 't'").run()).rejects.toThrow(
       /append-only/,
     );
-    await expect(env.DB.prepare("delete from audit_log where chain = 't'").run()).rejects.toThrow(/append-only/);
   });
 });
