@@ -2,8 +2,9 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects: `workers` runs inside workerd against real local D1, R2, Durable Objects and
- * Queues (the vitest integration); `e2e` runs in Node and drives the real server (`npm start`).
+ * Three projects: `workers` runs inside workerd against real local D1, R2, Durable Objects and
+ * Queues (the vitest integration); `node` runs Node-side code (CLI, scripts, source checks);
+ * `e2e` runs in Node and drives the real server (`npm start`).
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -23,9 +24,16 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/e2e/**"],
+            exclude: ["test/e2e/**", "test/node/**", "test/cli/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
             testTimeout: 60_000,
+          },
+        },
+        {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts", "test/cli/**/*.test.ts"],
+            environment: "node",
           },
         },
         {

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { d1Reachable } from "../../db/health";
 import { createRouter } from "../../lib/create-router";
 import { DOCS_HTML } from "./docs-page";
 
@@ -17,10 +18,6 @@ const health = createRoute({
 
 export const metaRouter = createRouter()
   .openapi(health, async (c) => {
-    const d1 = await c.env.DB.prepare("select 1 as one")
-      .first()
-      .then(() => true)
-      .catch(() => false);
-    return c.json({ status: "ok" as const, d1 }, 200);
+    return c.json({ status: "ok" as const, d1: await d1Reachable(c.env.DB) }, 200);
   })
   .get("/docs", (c) => c.html(DOCS_HTML));
