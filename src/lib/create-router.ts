@@ -5,10 +5,14 @@ import { ApiError, type FieldError } from "./problem";
 
 /** Zod issues as `{path, message}` pairs, paths dotted (`files.3.path`), prefixed by where they came from. */
 export function fieldErrors(error: ZodError, target: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [target === "json" ? "" : target, ...issue.path.map(String)].filter(Boolean).join(".") || target,
-    message: issue.message,
-  }));
+  const at = (segments: PropertyKey[]) =>
+    [target === "json" ? "" : target, ...segments.map(String)].filter(Boolean).join(".") || target;
+  return error.issues.flatMap((issue) =>
+    // Unknown fields are reported on their parent; name each field instead.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: "unknown field" }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }
 
 /** An OpenAPIHono router whose validation failures render as problem+json like every other error. */
