@@ -1,0 +1,160 @@
+/**
+ * The `registry` command: push a directory or file as a new model version, pull a version back,
+ * list models and versions. Built on commander (parsing, help) and cli-progress (bars).
+ */
+
+import { availableParallelism } from "node:os";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { type Connection, RegistryError } from "./http";
+import { modelsTable, versionsTable } from "./list";
+import { parseBytes } from "./parts";
+import { pull } from "./pull";
+import { push } from "./push";
+import { parseRef } from "./ref";
+import { cacheDir } from "./resume-state";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const positiveInt = (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("must be an integer 1..64");
+  return n;
+};
+const bytes = (text: string) => {
+  try {
+    return parseBytes(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
+interface Globals {
+  url: string;
+  token?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+function connection(program: Command): Connection {
+  const { url, token } = program.opts<Globals>();
+  return { url, ...(token ? { token } : {}) };
+}
+
+/** Bars only on an interactive terminal, and never with --json (machine output stays clean). */
+function showProgress(program: Command): boolean {
+  const g = program.opts<Globals>();
+  return g.progress && !g.json && process.stderr.isTTY === true;
+}
+
+function print(program: Command, human: string, machine: unknown): void {
+  process.stdout.write(`${program.opts<Globals>().json ? JSON.stringify(machine) : human}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command("registry")
+    .description("Command-line client for the edge model registry")
+    .addOption(
+      new Option("--url <url>", "registry base URL").env("REGISTRY_URL").default("http://localhost:8787"),
+    )
+    .addOption(new Option("--token <token>", "bearer token").env("REGISTRY_TOKEN"))
+    .option("--json", "print a JSON result instead of text")
+    .option("--no-progress", "no progress bars")
+    .showHelpAfterError();
+  const defaultParallel = Math.min(8, Math.max(4, availableParallelism()));
+
+  program
+    .command("push")
+    .description("push a directory or file as a new version of NAME (uploads only missing blobs)")
+    .argument("<name>", "model name (created if it does not exist)")
+    .argument("<path>", "directory or file")
+    .option("--metric <k=v>", "metric (repeatable)", collect)
+    .option("--param <k=v>", "parameter (repeatable)", collect)
+    .option("--tag <k=v>", "version tag (repeatable)", collect)
+    .option("--dataset <uri[@version][#sha256:hex]>", "dataset reference (repeatable)", collect)
+    .option("--commit <sha>", "code commit")
+    .option("--repo <url>", "code repository")
+    .option("--run-id <id>", "training run id")
+    .option("--experiment-id <id>", "experiment id")
+    .option("--trained-by <who>", "who trained it")
+    .option("--source-uri <uri>", "where the model came from, e.g. runs:/r-42/model")
+    .option("--description <text>", "version description")
+    .option("--alias <alias>", "point this alias at the new version")
+    .option("--parallel <n>", "parallel uploads / parts", positiveInt, defaultParallel)
+    .option("--multipart-threshold <size>", "files this large or larger go multipart", bytes, 8 * 1024 * 1024)
+    .option("--idempotency-key <key>", "override the key derived from model + manifest + metadata")
+    .action(async (name: string, path: string, o) => {
+      const report = await push(connection(program), name, path, {
+        flags: o,
+        alias: o.alias,
+        multipartThreshold: o.multipartThreshold,
+        parallel: o.parallel,
+        cacheDir: cacheDir(),
+        progress: showProgress(program),
+        idempotencyKey: o.idempotencyKey,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      const human = [
+        `${report.replayed ? "already registered as" : "registered"} ${report.name} version ${report.version} (${report.manifest_digest})`,
+        `files: ${report.files}, uploaded: ${report.uploaded_files} (${report.uploaded_bytes} bytes), already present: ${report.skipped_files}` +
+          (report.parts_resumed ? `, resumed parts: ${report.parts_resumed}` : ""),
+        ...(report.alias ? [`alias ${report.alias} -> ${report.version}`] : []),
+      ].join("\n");
+      print(program, human, report);
+    });
+
+  program
+    .command("pull")
+    .description("download a version into DIR, verifying every file's SHA-256")
+    .argument("<ref>", "NAME@ALIAS, NAME/VERSION or NAME (latest)")
+    .argument("<dir>", "destination directory (must not exist or be empty, unless --force)")
+    .option("--parallel <n>", "parallel downloads", positiveInt, defaultParallel)
+    .option("--force", "replace a non-empty DIR")
+    .action(async (ref: string, dir: string, o) => {
+      const report = await pull(connection(program), parseRef(ref), dir, {
+        parallel: o.parallel,
+        progress: showProgress(program),
+        force: o.force === true,
+      });
+      print(
+        program,
+        `pulled ${report.name} version ${report.version}: ${report.files} files, ${report.bytes} bytes verified -> ${report.dir}`,
+        report,
+      );
+    });
+
+  program
+    .command("models")
+    .description("list models")
+    .option("--limit <n>", "at most this many", (t) => positiveIntAny(t), 100)
+    .action(async (o) => print(program, await modelsTable(connection(program), o.limit), null));
+
+  program
+    .command("versions")
+    .description("list a model's versions, newest first")
+    .argument("<name>", "model name")
+    .option("--limit <n>", "at most this many", (t) => positiveIntAny(t), 100)
+    .action(async (name: string, o) =>
+      print(program, await versionsTable(connection(program), name, o.limit), null),
+    );
+
+  return program;
+}
+
+function positiveIntAny(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
+/** Runs the CLI; every failure ends with one clear line on stderr and exit code 1. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const message =
+      error instanceof RegistryError
+        ? `${error.message} [${error.code}]${error.errors.map((e) => `\n  ${e.path}: ${e.message}`).join("")}`
+        : (error as Error).message;
+    process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `registry pull`: resolve a version, download every file in parallel into a temp dir beside the
+ * destination, verify each file's size and SHA-256 as it streams, then rename the whole dir into
+ * place. A failure removes the temp dir, so DIR is either complete and verified or untouched.
+ */
+
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { digestHex } from "./hash";
+import { type Connection, request, requestJson } from "./http";
+import { safeJoin } from "./paths";
+import { runPool } from "./pool";
+import { createProgress } from "./progress";
+import { type ModelRef, refPath } from "./ref";
+import type { ManifestFile } from "./version-body";
+
+export interface PullOptions {
+  parallel: number;
+  progress: boolean;
+  /** Replace a non-empty DIR (the old contents are removed only after the new ones are in place). */
+  force: boolean;
+}
+
+export interface PullReport {
+  name: string;
+  version: number;
+  manifest_digest: string;
+  files: number;
+  bytes: number;
+  dir: string;
+}
+
+/** The error a corrupted or truncated download raises; it names the file. */
+export class IntegrityError extends Error {
+  override name = "IntegrityError";
+}
+
+async function download(
+  conn: Connection,
+  file: ManifestFile,
+  target: string,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  const response = await request(conn, "GET", `/blobs/sha256:${digestHex(file.digest)}`, { retries: 3 });
+  await mkdir(dirname(target), { recursive: true });
+  const body = response.body ?? new Response(new Uint8Array(0)).body;
+  if (!body) throw new IntegrityError(`${file.path}: the server sent no body`);
+  const hash = createHash("sha256");
+  let size = 0;
+  await pipeline(
+    Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        size += chunk.length;
+        onBytes(chunk.length);
+        yield chunk;
+      }
+    },
+    createWriteStream(target, { flags: "wx" }),
+  );
+  const digest = `sha256:${hash.digest("hex")}`;
+  if (size !== file.size) {
+    throw new IntegrityError(`${file.path}: expected ${file.size} bytes, received ${size}`);
+  }
+  if (digest !== file.digest) {
+    throw new IntegrityError(`${file.path}: digest mismatch: expected ${file.digest}, received ${digest}`);
+  }
+}
+
+async function isEmptyDir(dir: string): Promise<boolean | null> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+export async function pull(
+  conn: Connection,
+  ref: ModelRef,
+  dest: string,
+  options: PullOptions,
+): Promise<PullReport> {
+  const dir = resolve(dest);
+  const existing = await isEmptyDir(dir);
+  if (existing === false && !options.force) {
+    throw new Error(`${dest} exists and is not empty (use --force to replace it)`);
+  }
+  const version = await requestJson<{
+    name: string;
+    version: number;
+    manifest_digest: string;
+    files: ManifestFile[];
+  }>(conn, "GET", refPath(ref), { retries: 3 });
+  // Refuse an unsafe path before anything is written.
+  for (const f of version.files) safeJoin(dir, f.path);
+  const bytes = version.files.reduce((n, f) => n + f.size, 0);
+
+  await mkdir(dirname(dir), { recursive: true });
+  // Same parent as DIR, so the final rename is atomic on one filesystem.
+  const temp = await mkdtemp(join(dirname(dir), `.${basename(dir)}.partial-`));
+  const progress = createProgress("downloading", bytes, options.progress);
+  try {
+    await runPool(version.files, options.parallel, (file) =>
+      download(conn, file, safeJoin(temp, file.path), (n) => progress.add(n)),
+    );
+    progress.stop();
+    if (existing === true) await rm(dir, { recursive: true });
+    if (existing === false) {
+      const old = `${temp}.old`;
+      await rename(dir, old);
+      await rename(temp, dir);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(temp, dir);
+    }
+  } catch (error) {
+    progress.stop();
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    name: version.name,
+    version: version.version,
+    manifest_digest: version.manifest_digest,
+    files: version.files.length,
+    bytes,
+    dir,
+  };
+}

@@ -1,0 +1,156 @@
+/** `registry push`: hash, upload what is missing, register the version, optionally set an alias. */
+
+import { hashFile } from "./hash";
+import { type Connection, encodePath, RegistryError, request, requestJson } from "./http";
+import { runPool } from "./pool";
+import { createProgress } from "./progress";
+import { missingBlobs, uploadMultipart, uploadSingle } from "./upload";
+import {
+  buildVersionBody,
+  idempotencyKeyFor,
+  type ManifestFile,
+  mediaTypeFor,
+  type PushFlags,
+} from "./version-body";
+import { listFiles } from "./walk";
+
+export interface PushOptions {
+  flags: PushFlags;
+  alias?: string;
+  /** Files at least this large go multipart. */
+  multipartThreshold: number;
+  parallel: number;
+  cacheDir: string;
+  progress: boolean;
+  idempotencyKey?: string;
+  log: (line: string) => void;
+}
+
+export interface PushReport {
+  name: string;
+  version: number;
+  manifest_digest: string;
+  /** True when the server replayed an earlier identical push instead of creating a version. */
+  replayed: boolean;
+  alias: string | null;
+  files: number;
+  total_bytes: number;
+  uploaded_files: number;
+  uploaded_bytes: number;
+  skipped_files: number;
+  parts_resumed: number;
+  parts_sent: number;
+}
+
+async function ensureModel(conn: Connection, name: string, log: (line: string) => void): Promise<void> {
+  try {
+    await request(conn, "GET", `/models/${encodeURIComponent(name)}`, { retries: 2 });
+  } catch (error) {
+    if (!(error instanceof RegistryError) || error.code !== "MODEL_NOT_FOUND") throw error;
+    try {
+      await request(conn, "POST", "/models", { body: { name } });
+      log(`created model ${name}`);
+    } catch (createError) {
+      // Another push created it a moment ago: that is what we wanted.
+      if (!(createError instanceof RegistryError) || createError.code !== "MODEL_ALREADY_EXISTS")
+        throw createError;
+    }
+  }
+}
+
+export async function push(
+  conn: Connection,
+  name: string,
+  root: string,
+  options: PushOptions,
+): Promise<PushReport> {
+  const local = await listFiles(root);
+  const totalBytes = local.reduce((n, f) => n + f.size, 0);
+
+  const hashing = createProgress("hashing", totalBytes, options.progress);
+  const manifest: (ManifestFile & { source: string })[] = [];
+  try {
+    for (const file of local) {
+      const { digest, size } = await hashFile(file.source, (n) => hashing.add(n));
+      manifest.push({
+        source: file.source,
+        path: file.path,
+        digest,
+        size,
+        media_type: mediaTypeFor(file.path),
+      });
+    }
+  } finally {
+    hashing.stop();
+  }
+
+  await ensureModel(conn, name, options.log);
+  const missing = await missingBlobs(
+    conn,
+    manifest.map((f) => f.digest),
+  );
+  // Identical files share a blob: upload each missing digest once.
+  const toSend = [
+    ...new Map(manifest.filter((f) => missing.has(f.digest)).map((f) => [f.digest, f])).values(),
+  ];
+  const sendBytes = toSend.reduce((n, f) => n + f.size, 0);
+  const report = { parts_resumed: 0, parts_sent: 0 };
+  const uploading = createProgress("uploading", sendBytes, options.progress);
+  try {
+    const small = toSend.filter((f) => f.size < options.multipartThreshold);
+    const large = toSend.filter((f) => f.size >= options.multipartThreshold);
+    await runPool(small, options.parallel, async (f) => {
+      await uploadSingle(conn, f.source, f.digest, f.size);
+      uploading.add(f.size);
+    });
+    // Large files one at a time, each with `parallel` parts in flight.
+    for (const f of large) {
+      const parts = await uploadMultipart(conn, f.source, f.digest, f.size, {
+        parallel: options.parallel,
+        cacheDir: options.cacheDir,
+        onBytes: (n) => uploading.add(n),
+      });
+      report.parts_resumed += parts.parts_resumed;
+      report.parts_sent += parts.parts_sent;
+    }
+  } finally {
+    uploading.stop();
+  }
+
+  const body = buildVersionBody(
+    manifest.map(({ source: _source, ...entry }) => entry),
+    options.flags,
+  );
+  const key = options.idempotencyKey ?? idempotencyKeyFor(name, body);
+  const response = await request(conn, "POST", `/models/${encodeURIComponent(name)}/versions`, {
+    body,
+    headers: { "idempotency-key": key },
+    // Safe to retry: the key makes a repeated POST replay the first result.
+    retries: 3,
+  });
+  const version = (await response.json()) as { version: number; manifest_digest: string };
+  if (options.alias) {
+    await requestJson(
+      conn,
+      "PUT",
+      `/models/${encodeURIComponent(name)}/aliases/${encodePath(options.alias)}`,
+      {
+        body: { version: version.version },
+        retries: 2,
+      },
+    );
+  }
+  return {
+    name,
+    version: version.version,
+    manifest_digest: version.manifest_digest,
+    replayed: response.status === 200,
+    alias: options.alias ?? null,
+    files: manifest.length,
+    total_bytes: totalBytes,
+    uploaded_files: toSend.length,
+    uploaded_bytes: sendBytes,
+    skipped_files: manifest.length - manifest.filter((f) => missing.has(f.digest)).length,
+    ...report,
+  };
+}

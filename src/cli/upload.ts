@@ -1,0 +1,168 @@
+/**
+ * Getting blobs to the server: ask which are missing, send small ones in one verified PUT and large
+ * ones as a resumable multipart upload with parallel parts.
+ */
+
+import { open } from "node:fs/promises";
+import { digestHex } from "./hash";
+import { type Connection, RegistryError, request, requestJson } from "./http";
+import { missingParts, type PartRange, planParts } from "./parts";
+import { runPool } from "./pool";
+import { clearState, loadState, saveState } from "./resume-state";
+
+/** Retries per part/blob request: a flaky link costs a retry, not the whole push. */
+const RETRIES = 3;
+
+export interface UploadOptions {
+  parallel: number;
+  cacheDir: string;
+  onBytes: (n: number) => void;
+}
+
+export interface UploadReport {
+  parts_total: number;
+  /** Parts already on the server from an interrupted earlier push. */
+  parts_resumed: number;
+  parts_sent: number;
+}
+
+/** The subset of `digests` the server does not have yet. */
+export async function missingBlobs(conn: Connection, digests: string[]): Promise<Set<string>> {
+  const missing = new Set<string>();
+  const unique = [...new Set(digests)];
+  // The check takes a bounded list per call; 1000 keeps every body small.
+  for (let i = 0; i < unique.length; i += 1000) {
+    const body = await requestJson<{ missing: string[] }>(conn, "POST", "/blobs/check", {
+      body: { digests: unique.slice(i, i + 1000) },
+      retries: RETRIES,
+    });
+    for (const d of body.missing) missing.add(d);
+  }
+  return missing;
+}
+
+/** Reads bytes [start, start+length) of a file. Parts are a few MiB, so a buffer is fine. */
+async function readRange(path: string, start: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await handle.read(buffer, read, length - read, start + read);
+      if (bytesRead === 0) throw new Error(`${path} shrank while it was being uploaded`);
+      read += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One PUT; the server verifies the digest before the blob exists (422 DIGEST_MISMATCH if not). */
+export async function uploadSingle(
+  conn: Connection,
+  source: string,
+  digest: string,
+  size: number,
+): Promise<void> {
+  const bytes = await readRange(source, 0, size);
+  await request(conn, "PUT", `/blobs/sha256:${digestHex(digest)}`, { bytes, retries: RETRIES });
+}
+
+interface UploadSession {
+  id: string;
+  part_size: number;
+  part_count: number;
+  uploaded: number[];
+}
+
+/** Finds the upload this file started earlier (state file + server's part list), or opens a new one. */
+async function openSession(
+  conn: Connection,
+  digest: string,
+  size: number,
+  cacheDir: string,
+): Promise<UploadSession> {
+  const saved = await loadState(cacheDir, conn.url, digest);
+  if (saved && saved.size === size) {
+    try {
+      const status = await requestJson<{ parts: number[]; part_size?: number; part_count?: number }>(
+        conn,
+        "GET",
+        `/uploads/${encodeURIComponent(saved.upload_id)}`,
+        { retries: RETRIES },
+      );
+      const partSize = status.part_size ?? saved.part_size;
+      const count = status.part_count ?? planParts(size, partSize).length;
+      return { id: saved.upload_id, part_size: partSize, part_count: count, uploaded: status.parts };
+    } catch (error) {
+      // Aborted, completed or swept by the stale-upload job: start over.
+      if (!(error instanceof RegistryError) || error.status !== 404) throw error;
+    }
+  }
+  const created = await requestJson<{ id: string; part_size: number; part_count: number }>(
+    conn,
+    "POST",
+    "/uploads",
+    {
+      body: { digest, size },
+      retries: RETRIES,
+    },
+  );
+  await saveState(cacheDir, {
+    url: conn.url,
+    digest,
+    size,
+    upload_id: created.id,
+    part_size: created.part_size,
+  });
+  return { ...created, uploaded: [] };
+}
+
+/**
+ * Multipart upload, resumable: the upload id is saved before the first part is sent, so a push that
+ * dies halfway finds it again, asks the server which parts it has, and sends only the rest.
+ */
+export async function uploadMultipart(
+  conn: Connection,
+  source: string,
+  digest: string,
+  size: number,
+  options: UploadOptions,
+): Promise<UploadReport> {
+  const session = await openSession(conn, digest, size, options.cacheDir);
+  const plan = planParts(size, session.part_size);
+  if (plan.length !== session.part_count) {
+    throw new Error(
+      `server planned ${session.part_count} parts of ${session.part_size} bytes; expected ${plan.length}`,
+    );
+  }
+  const todo = missingParts(plan, session.uploaded);
+  for (const part of plan) if (!todo.includes(part)) options.onBytes(part.length);
+  await runPool(todo, options.parallel, async (part: PartRange) => {
+    const bytes = await readRange(source, part.start, part.length);
+    await request(conn, "PUT", `/uploads/${encodeURIComponent(session.id)}/parts/${part.number}`, {
+      bytes,
+      retries: RETRIES,
+    });
+    options.onBytes(part.length);
+  });
+  try {
+    const done = await requestJson<{ digest: string; size: number }>(
+      conn,
+      "POST",
+      `/uploads/${encodeURIComponent(session.id)}/complete`,
+      { retries: RETRIES },
+    );
+    if (done.digest !== digest || done.size !== size) {
+      throw new Error(`server completed ${done.digest} (${done.size} bytes), expected ${digest} (${size})`);
+    }
+  } catch (error) {
+    // A digest mismatch means the file changed under us: the upload is dead, do not resume it.
+    if (error instanceof RegistryError && error.status === 422)
+      await clearState(options.cacheDir, conn.url, digest);
+    throw error;
+  }
+  await clearState(options.cacheDir, conn.url, digest);
+  return { parts_total: plan.length, parts_resumed: plan.length - todo.length, parts_sent: todo.length };
+}
