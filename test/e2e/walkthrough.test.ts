@@ -1,3 +1,4 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, startTestRegistry, type TestRegistry } from "./support/server";
 
@@ -20,6 +21,11 @@ describe("the real server (npm start) over HTTP", () => {
     expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     const doc = (await (await fetch(`${registry.url}/openapi.json`)).json()) as { openapi: string };
     expect(doc.openapi).toBe("3.1.0");
+    const validator = new Validator();
+    const verdict = await validator.validate(doc);
+    expect(verdict.errors ?? []).toEqual([]);
+    expect(verdict.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
   });
 
   it("registers, aliases and resolves with ETag/304, and keeps it across a restart", async () => {
