@@ -79,13 +79,20 @@ export function buildProgram(): Command {
     .option("--description <text>", "version description")
     .option("--alias <alias>", "point this alias at the new version")
     .option("--parallel <n>", "parallel uploads / parts", positiveInt, defaultParallel)
-    .option("--multipart-threshold <size>", "files this large or larger go multipart", bytes, 8 * 1024 * 1024)
+    .option(
+      "--multipart-threshold <size>",
+      "files this large or larger go multipart",
+      bytes,
+      16 * 1024 * 1024,
+    )
+    .option("--part-size <size>", "multipart part size, 5MiB..95MiB (default: the server's, 16MiB)", bytes)
     .option("--idempotency-key <key>", "override the key derived from model + manifest + metadata")
     .action(async (name: string, path: string, o) => {
       const report = await push(connection(program), name, path, {
         flags: o,
         alias: o.alias,
         multipartThreshold: o.multipartThreshold,
+        partSize: o.partSize,
         parallel: o.parallel,
         cacheDir: cacheDir(),
         progress: showProgress(program),

@@ -19,6 +19,7 @@ export interface PushOptions {
   alias?: string;
   /** Files at least this large go multipart. */
   multipartThreshold: number;
+  partSize?: number;
   parallel: number;
   cacheDir: string;
   progress: boolean;
@@ -108,6 +109,7 @@ export async function push(
       const parts = await uploadMultipart(conn, f.source, f.digest, f.size, {
         parallel: options.parallel,
         cacheDir: options.cacheDir,
+        ...(options.partSize ? { partSize: options.partSize } : {}),
         onBytes: (n) => uploading.add(n),
       });
       report.parts_resumed += parts.parts_resumed;

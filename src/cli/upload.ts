@@ -16,6 +16,8 @@ const RETRIES = 3;
 export interface UploadOptions {
   parallel: number;
   cacheDir: string;
+  /** Part size to ask for; the server decides when absent (and may raise it to stay under 10,000 parts). */
+  partSize?: number;
   onBytes: (n: number) => void;
 }
 
@@ -82,19 +84,26 @@ async function openSession(
   digest: string,
   size: number,
   cacheDir: string,
+  partSize: number | undefined,
 ): Promise<UploadSession> {
   const saved = await loadState(cacheDir, conn.url, digest);
   if (saved && saved.size === size) {
     try {
-      const status = await requestJson<{ parts: number[]; part_size?: number; part_count?: number }>(
-        conn,
-        "GET",
-        `/uploads/${encodeURIComponent(saved.upload_id)}`,
-        { retries: RETRIES },
-      );
-      const partSize = status.part_size ?? saved.part_size;
-      const count = status.part_count ?? planParts(size, partSize).length;
-      return { id: saved.upload_id, part_size: partSize, part_count: count, uploaded: status.parts };
+      const status = await requestJson<{
+        state: string;
+        parts: number[];
+        part_size: number;
+        part_count: number;
+      }>(conn, "GET", `/uploads/${encodeURIComponent(saved.upload_id)}`, { retries: RETRIES });
+      // Only an open upload can take more parts; a failed or aborted one is replaced below.
+      if (status.state === "open") {
+        return {
+          id: saved.upload_id,
+          part_size: status.part_size,
+          part_count: status.part_count,
+          uploaded: status.parts,
+        };
+      }
     } catch (error) {
       // Aborted, completed or swept by the stale-upload job: start over.
       if (!(error instanceof RegistryError) || error.status !== 404) throw error;
@@ -105,7 +114,7 @@ async function openSession(
     "POST",
     "/uploads",
     {
-      body: { digest, size },
+      body: { digest, size, ...(partSize ? { part_size: partSize } : {}) },
       retries: RETRIES,
     },
   );
@@ -130,7 +139,7 @@ export async function uploadMultipart(
   size: number,
   options: UploadOptions,
 ): Promise<UploadReport> {
-  const session = await openSession(conn, digest, size, options.cacheDir);
+  const session = await openSession(conn, digest, size, options.cacheDir, options.partSize);
   const plan = planParts(size, session.part_size);
   if (plan.length !== session.part_count) {
     throw new Error(
