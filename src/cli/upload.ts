@@ -147,7 +147,8 @@ export async function uploadMultipart(
     );
   }
   const todo = missingParts(plan, session.uploaded);
-  for (const part of plan) if (!todo.includes(part)) options.onBytes(part.length);
+  const pending = new Set(todo);
+  for (const part of plan) if (!pending.has(part)) options.onBytes(part.length);
   await runPool(todo, options.parallel, async (part: PartRange) => {
     const bytes = await readRange(source, part.start, part.length);
     await request(conn, "PUT", `/uploads/${encodeURIComponent(session.id)}/parts/${part.number}`, {

@@ -49,7 +49,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const upstream = await fetch(`${target}${path}`, {
       method: req.method,
       headers,
-      body: body.length > 0 || req.method === "PUT" ? body : undefined,
+      body: body.length > 0 || req.method === "PUT" ? new Uint8Array(body) : undefined,
     });
     const bytes = Buffer.from(await upstream.arrayBuffer());
     if (
