@@ -16,7 +16,14 @@ function run(args, env = {}) {
   execFileSync(WRANGLER, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...env },
+    env: {
+      ...process.env,
+      // node_modules/.bin first, so wrangler runs on the project's Node 22 even outside npm scripts.
+      PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      ...env,
+    },
   });
 }
 
