@@ -8,8 +8,10 @@ import { authenticate } from "./middleware/auth";
 import { jsonBody } from "./middleware/json-body";
 import { requestId } from "./middleware/request-id";
 import { aliasesRouter } from "./routes/aliases/aliases.index";
+import { deploymentsRouter } from "./routes/deployments/deployments.index";
 import { metaRouter } from "./routes/meta/meta.index";
 import { modelsRouter } from "./routes/models/models.index";
+import { resolveRouter } from "./routes/resolve/resolve.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { versionsRouter } from "./routes/versions/versions.index";
 
@@ -40,6 +42,8 @@ export function createApp() {
   api.route("/", modelsRouter);
   api.route("/", versionsRouter);
   api.route("/", aliasesRouter);
+  api.route("/", resolveRouter);
+  api.route("/", deploymentsRouter);
   api.route("/", tokensRouter);
 
   const app = createRouter();

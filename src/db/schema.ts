@@ -169,3 +169,36 @@ export const idempotencyKeys = sqliteTable("idempotency_keys", {
   response: text("response", { mode: "json" }).$type<unknown>().notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * What each serving node last reported it runs, per (model, node). Heartbeat columns are upserted
+ * by the report route; `drift*` columns only by the ModelLedger (see src/ledger/deployment-ops.ts).
+ */
+export const deployments = sqliteTable(
+  "deployments",
+  {
+    modelId: text("model_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    environment: text("environment").notNull(),
+    /** The alias the node follows (reported, or its environment's name): what it should run. */
+    alias: text("alias").notNull(),
+    version: integer("version").notNull(),
+    manifestDigest: text("manifest_digest").notNull(),
+    status: text("status", { enum: ["loaded", "loading", "failed"] }).notNull(),
+    loadedAt: integer("loaded_at").notNull(),
+    reportedAt: integer("reported_at").notNull(),
+    reportedBy: text("reported_by").notNull(),
+    /** First report of the current manifest digest; the one before is kept as `previous_*`. */
+    runningSince: integer("running_since").notNull(),
+    previousVersion: integer("previous_version"),
+    previousManifestDigest: text("previous_manifest_digest"),
+    /** The open drift episode's reason (null = in sync at the last report) and when it began. */
+    drift: text("drift"),
+    driftSince: integer("drift_since"),
+    driftEpisodes: integer("drift_episodes").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelId, t.nodeId] }),
+    index("deployments_reported_idx").on(t.modelId, t.reportedAt),
+  ],
+);

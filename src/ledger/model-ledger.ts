@@ -19,9 +19,11 @@ import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/ve
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import { newId } from "../lib/ids";
 import type { CreateModelInput, ModelView } from "../schemas/models";
+import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
+import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
 import {
   decideCreateModel,
@@ -152,6 +154,23 @@ export class ModelLedger extends DurableObject<Env> {
 
   revokeToken(id: string, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
     return this.#change(ctx, (now) => decideRevokeToken(this.#db, id, now));
+  }
+
+  // ---- serving (issue #10): deployment reports that open or close a drift episode ----
+
+  /**
+   * Records a serving node's report when it may open or close a drift episode (the route writes
+   * plain heartbeats itself; see src/ledger/deployment-report.ts). Judged again here on fresh state:
+   * an edge writes heartbeat + episode + audit entry + `deployment.drift` event in one batch.
+   */
+  reportDeployment(
+    name: string,
+    report: DeploymentReport,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<DeploymentView>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now)),
+    );
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {

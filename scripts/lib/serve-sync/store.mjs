@@ -1,0 +1,195 @@
+// The serving node's directory. Nothing a model server reads is ever written in place:
+//
+//   DIR/current -> versions/<hex>     symlink, replaced by rename(2): atomic, old or new, never half
+//   DIR/versions/<hex>/…              a complete version tree; appears only by renaming a finished one
+//   DIR/manifests/<hex>.json          what the registry said that version is (for GC and restarts)
+//   DIR/blobs/sha256/<hex>            verified blob cache: a blob appears only after its digest checked
+//   DIR/.tmp/                         partial downloads and assemblies; wiped on start
+//
+// So a node killed at any instant (SIGKILL mid-download included) leaves `current` pointing at the
+// last complete version, and the next start simply resumes.
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import {
+  copyFile,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import canonicalize from "canonicalize";
+
+const hexOf = (digest) => digest.replace(/^sha256:/, "");
+
+export class NodeStore {
+  constructor(dir) {
+    this.dir = resolve(dir);
+    this.tmp = join(this.dir, ".tmp");
+  }
+
+  async init() {
+    await rm(this.tmp, { recursive: true, force: true });
+    for (const d of [
+      this.tmp,
+      join(this.dir, "blobs", "sha256"),
+      join(this.dir, "versions"),
+      join(this.dir, "manifests"),
+    ]) {
+      await mkdir(d, { recursive: true });
+    }
+  }
+
+  blobPath(digest) {
+    return join(this.dir, "blobs", "sha256", hexOf(digest));
+  }
+
+  async hasBlob(file) {
+    try {
+      return (await stat(this.blobPath(file.digest))).size === file.size;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Fetches a blob into the cache through a temp file: the cache only ever holds verified bytes. */
+  async addBlob(file, fetchTo) {
+    const partial = join(this.tmp, `${hexOf(file.digest)}.${randomBytes(4).toString("hex")}.partial`);
+    try {
+      await fetchTo(partial);
+      await rename(partial, this.blobPath(file.digest));
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+
+  /** The version `current` points at, as last installed: `{ hex, manifest }`, or null. */
+  async current() {
+    try {
+      const target = await readlink(join(this.dir, "current"));
+      const hex = target.split("/").pop() ?? "";
+      const manifest = JSON.parse(await readFile(join(this.dir, "manifests", `${hex}.json`), "utf8"));
+      return { hex, manifest };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Builds a version tree from cached blobs in .tmp, checks the digest of what is actually on
+   * disk against the resolution, then renames it into versions/. Returns the measured digest.
+   */
+  async install(resolution) {
+    const hex = hexOf(resolution.manifest_digest);
+    const final = join(this.dir, "versions", hex);
+    const staging = join(this.tmp, `assemble-${randomBytes(4).toString("hex")}`);
+    await mkdir(staging, { recursive: true });
+    try {
+      for (const file of resolution.files) {
+        const target = resolve(staging, file.path);
+        // The registry refuses such paths; a node must not trust that with its filesystem anyway.
+        if (!target.startsWith(staging + sep))
+          throw new Error(`manifest path escapes the version: ${file.path}`);
+        await mkdir(dirname(target), { recursive: true });
+        await link(this.blobPath(file.digest), target).catch(() =>
+          copyFile(this.blobPath(file.digest), target),
+        );
+      }
+      const measured = await measure(staging, resolution.files);
+      if (measured !== resolution.manifest_digest) {
+        throw new Error(
+          `assembled files have manifest digest ${measured}, expected ${resolution.manifest_digest}`,
+        );
+      }
+      await writeFile(join(this.dir, "manifests", `${hex}.json`), JSON.stringify(resolution));
+      // Never replace the tree `current` points at (same bytes re-registered as another version).
+      if ((await this.current())?.hex === hex) return measured;
+      await rm(final, { recursive: true, force: true });
+      await rename(staging, final);
+      return measured;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** Points `current` at versions/<hex> with one rename of a fresh symlink over the old one. */
+  async swap(manifestDigest) {
+    const next = join(this.tmp, `current-${randomBytes(4).toString("hex")}`);
+    await symlink(join("versions", hexOf(manifestDigest)), next);
+    await rename(next, join(this.dir, "current"));
+  }
+
+  /** Digest of what `current` holds now, measured from the bytes (null when there is none). */
+  async measureCurrent() {
+    const now = await this.current();
+    return now ? measure(join(this.dir, "versions", now.hex), now.manifest.files) : null;
+  }
+
+  /** Keeps the `keep` most recent versions (current included) and the blobs they use. */
+  async prune(keep) {
+    const now = await this.current();
+    const manifests = [];
+    for (const name of await readdir(join(this.dir, "manifests"))) {
+      const path = join(this.dir, "manifests", name);
+      manifests.push({ hex: name.replace(/\.json$/, ""), path, mtime: (await stat(path)).mtimeMs });
+    }
+    manifests.sort((a, b) => (a.hex === now?.hex ? -1 : b.hex === now?.hex ? 1 : b.mtime - a.mtime));
+    const used = new Set();
+    for (const [i, m] of manifests.entries()) {
+      if (i < keep) {
+        for (const f of JSON.parse(await readFile(m.path, "utf8")).files) used.add(hexOf(f.digest));
+        continue;
+      }
+      await rm(join(this.dir, "versions", m.hex), { recursive: true, force: true });
+      await rm(m.path, { force: true });
+    }
+    for (const blob of await readdir(join(this.dir, "blobs", "sha256"))) {
+      if (!used.has(blob)) await rm(join(this.dir, "blobs", "sha256", blob), { force: true });
+    }
+  }
+}
+
+/**
+ * The manifest digest of a directory as it is on disk: every regular file (not only the ones the
+ * manifest names, so a file copied in by hand changes it), hashed from its bytes, media types
+ * from the manifest, in the registry's canonical form (RFC 8785 JSON of the entries sorted by path).
+ */
+export async function measure(root, manifestFiles) {
+  const mediaType = new Map(manifestFiles.map((f) => [f.path, f.media_type]));
+  const entries = [];
+  for (const path of await walk(root)) {
+    const rel = relative(root, path).split(sep).join("/");
+    const hash = createHash("sha256");
+    let size = 0;
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    entries.push({
+      path: rel,
+      digest: `sha256:${hash.digest("hex")}`,
+      size,
+      media_type: mediaType.get(rel) ?? "application/octet-stream",
+    });
+  }
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return `sha256:${createHash("sha256")
+    .update(canonicalize(entries) ?? "[]")
+    .digest("hex")}`;
+}
+
+async function walk(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// serve-sync NAME@ALIAS DIR — the reference serving node: the loop a real serving system copies.
+//
+//   every --interval seconds:
+//     resolve NAME@ALIAS with If-None-Match      → 304: nothing moved (heartbeat now and then)
+//     200: download the blobs not yet cached, verifying each digest while streaming
+//          assemble the version in DIR/.tmp, measure its manifest digest from the bytes on disk,
+//          rename it into DIR/versions/<hex>, then swap DIR/current with one rename(2)
+//     report {node_id, environment, alias, version, manifest_digest, loaded_at, status}
+//
+// The manifest digest reported is measured from the files, so a corrupted or hand-edited tree
+// shows up in the registry as `digest_mismatch`. Killed at any point, DIR/current still points at a
+// complete version (see lib/serve-sync/store.mjs). SIGINT/SIGTERM stop it cleanly; --once runs one
+// cycle (exit 1 if it failed).
+//
+// Environment: REGISTRY_URL, REGISTRY_TOKEN (a `serving` token is all it needs).
+import { hostname } from "node:os";
+import { parseArgs } from "node:util";
+import { RegistryClient } from "./lib/serve-sync/registry.mjs";
+import { NodeStore } from "./lib/serve-sync/store.mjs";
+
+const USAGE = `usage: serve-sync NAME@ALIAS DIR [--url URL] [--token TOKEN] [--interval SECONDS]
+       [--node-id ID] [--environment ENV] [--report-every SECONDS] [--keep N] [--once]`;
+
+const log = (event, fields = {}) =>
+  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
+
+function options() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      url: { type: "string", default: process.env.REGISTRY_URL ?? "http://127.0.0.1:8787" },
+      token: { type: "string", default: process.env.REGISTRY_TOKEN },
+      interval: { type: "string", default: "5" },
+      "node-id": { type: "string", default: hostname() },
+      environment: { type: "string" },
+      "report-every": { type: "string", default: "60" },
+      keep: { type: "string", default: "2" },
+      once: { type: "boolean", default: false },
+    },
+  });
+  const [ref, dir] = positionals;
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})@([A-Za-z_][A-Za-z0-9_-]{0,63})$/.exec(ref ?? "");
+  if (!match || !dir || !values.token) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const [, name, alias] = match;
+  return {
+    name,
+    alias,
+    dir,
+    url: values.url,
+    token: values.token,
+    intervalMs: Number(values.interval) * 1000,
+    nodeId: values["node-id"],
+    environment: values.environment ?? alias,
+    reportEveryMs: Number(values["report-every"]) * 1000,
+    keep: Math.max(1, Number(values.keep)),
+    once: values.once,
+  };
+}
+
+async function main() {
+  const opts = options();
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      log("stopping", { signal });
+      stop.abort();
+    });
+  }
+  const registry = new RegistryClient({ url: opts.url, token: opts.token, signal: stop.signal });
+  const store = new NodeStore(opts.dir);
+  await store.init();
+
+  // What runs now, measured from disk (a restart never trusts memory or a previous run's claims).
+  const installed = await store.current();
+  let running = installed
+    ? {
+        version: installed.manifest.version,
+        digest: await store.measureCurrent(),
+        loadedAt: new Date().toISOString(),
+      }
+    : null;
+  let etag = null;
+  let lastReport = 0;
+
+  const report = async (status) => {
+    if (!running) return;
+    const view = await registry.report(opts.name, {
+      node_id: opts.nodeId,
+      environment: opts.environment,
+      alias: opts.alias,
+      version: running.version,
+      manifest_digest: running.digest,
+      loaded_at: running.loadedAt,
+      status,
+    });
+    lastReport = Date.now();
+    log("reported", { version: running.version, status, in_sync: view.in_sync, drift: view.drift });
+  };
+
+  const cycle = async () => {
+    const answer = await registry.resolve(opts.name, opts.alias, running ? etag : null);
+    if (answer === null) {
+      log("not_modified", { etag });
+      if (Date.now() - lastReport >= opts.reportEveryMs) await report("loaded");
+      return;
+    }
+    const { resolution } = answer;
+    log("resolved", { version: resolution.version, manifest_digest: resolution.manifest_digest });
+    if (running?.digest !== resolution.manifest_digest) {
+      for (const file of resolution.files) {
+        if (await store.hasBlob(file)) continue;
+        log("downloading", { path: file.path, digest: file.digest, size: file.size });
+        await store.addBlob(file, (dest) => registry.download(file, dest));
+      }
+      const measured = await store.install(resolution);
+      await store.swap(resolution.manifest_digest);
+      running = { version: resolution.version, digest: measured, loadedAt: new Date().toISOString() };
+      log("swapped", { version: resolution.version, manifest_digest: measured });
+      await store.prune(opts.keep);
+    } else if (running.version !== resolution.version) {
+      // The same bytes registered under another version number: nothing to load, only to report.
+      running = { ...running, version: resolution.version };
+    }
+    etag = answer.etag;
+    await report("loaded");
+  };
+
+  while (!stop.signal.aborted) {
+    let ok = true;
+    try {
+      await cycle();
+    } catch (error) {
+      if (stop.signal.aborted) break;
+      ok = false;
+      log("error", { message: error instanceof Error ? error.message : String(error) });
+      await report("failed").catch((e) => log("error", { message: `report: ${e.message}` }));
+    }
+    if (opts.once) {
+      process.exitCode = ok ? 0 : 1;
+      break;
+    }
+    await new Promise((done) => {
+      const timer = setTimeout(done, opts.intervalMs);
+      stop.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        done();
+      });
+    });
+  }
+  await store.init(); // leave no temp files behind on a clean stop
+  log("stopped");
+}
+
+main().catch((error) => {
+  log("fatal", { message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

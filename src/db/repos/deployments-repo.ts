@@ -1,0 +1,244 @@
+/**
+ * Deployment reports of serving nodes, judged against what the registry says they should run.
+ * Reads compute the expectation live (an alias may have moved since the node last reported);
+ * the stored `drift*` columns are the episode state as of the last report, which only the
+ * ModelLedger writes (`setDrift`). `upsertReport` never touches them.
+ */
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { type DriftReason, driftReason, isStale } from "../../domain/drift";
+import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import type { DeploymentView, FleetCounts, FleetSummary } from "../../schemas/serving";
+import { type Db, iso, isoOrNull, type Statement } from "../client";
+import { deployments, models } from "../schema";
+import { expectedVersionSql, versionDigestSql } from "./resolve-repo";
+import { scopeCondition } from "./scope-filter";
+
+export type DeploymentRow = typeof deployments.$inferSelect;
+export type ReportRow = Omit<
+  DeploymentRow,
+  "runningSince" | "previousVersion" | "previousManifestDigest" | "drift" | "driftSince" | "driftEpisodes"
+>;
+
+const expectedVersion = expectedVersionSql(deployments.modelId, deployments.alias);
+const viewColumns = {
+  row: deployments,
+  expectedVersion,
+  expectedDigest: versionDigestSql(deployments.modelId, expectedVersion),
+  versionDigest: versionDigestSql(deployments.modelId, deployments.version),
+};
+
+interface JudgedRow {
+  row: DeploymentRow;
+  expectedVersion: number | null;
+  expectedDigest: string | null;
+  versionDigest: string | null;
+}
+
+function toView(j: JudgedRow, now: number, staleAfter: number): DeploymentView {
+  const r = j.row;
+  const drift = driftReason({
+    reportedVersion: r.version,
+    reportedDigest: r.manifestDigest,
+    versionDigest: j.versionDigest,
+    expectedVersion: j.expectedVersion,
+  });
+  return {
+    node_id: r.nodeId,
+    environment: r.environment,
+    alias: r.alias,
+    version: r.version,
+    manifest_digest: r.manifestDigest,
+    status: r.status,
+    loaded_at: iso(r.loadedAt),
+    reported_at: iso(r.reportedAt),
+    reported_by: r.reportedBy,
+    running_since: iso(r.runningSince),
+    previous:
+      r.previousVersion !== null && r.previousManifestDigest !== null
+        ? { version: r.previousVersion, manifest_digest: r.previousManifestDigest }
+        : null,
+    expected:
+      j.expectedVersion !== null && j.expectedDigest !== null
+        ? { version: j.expectedVersion, manifest_digest: j.expectedDigest }
+        : null,
+    in_sync: drift === null,
+    drift,
+    digest_mismatch: drift === "digest_mismatch",
+    drift_since: isoOrNull(r.driftSince),
+    drift_episodes: r.driftEpisodes,
+    stale: isStale(r.reportedAt, now, staleAfter),
+  };
+}
+
+/** What the registry holds for a report: the followed alias's target and the reported version's digest. */
+export async function observe(db: Db, modelId: string, alias: string, version: number) {
+  const row = await db
+    .select({
+      expectedVersion: expectedVersionSql(modelId, alias),
+      versionDigest: versionDigestSql(modelId, sql`${version}`),
+    })
+    .from(models)
+    .where(eq(models.id, modelId))
+    .get();
+  return { expectedVersion: row?.expectedVersion ?? null, versionDigest: row?.versionDigest ?? null };
+}
+
+export async function findDeployment(
+  db: Db,
+  modelId: string,
+  nodeId: string,
+): Promise<DeploymentRow | undefined> {
+  return db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.modelId, modelId), eq(deployments.nodeId, nodeId)))
+    .get();
+}
+
+export async function readDeployment(
+  db: Db,
+  modelId: string,
+  nodeId: string,
+  now: number,
+  staleAfter: number,
+): Promise<DeploymentView | null> {
+  const j = (await db
+    .select(viewColumns)
+    .from(deployments)
+    .where(and(eq(deployments.modelId, modelId), eq(deployments.nodeId, nodeId)))
+    .get()) as JudgedRow | undefined;
+  return j ? toView(j, now, staleAfter) : null;
+}
+
+/** A model's nodes, by node id, keyset-paginated, each judged against its alias now. */
+export async function listDeployments(
+  db: Db,
+  modelId: string,
+  opts: { now: number; staleAfter: number; pageSize: number; pageToken: string | undefined },
+) {
+  const order = "node_id ASC";
+  const cursor = decodePageToken(opts.pageToken, order);
+  const rows = (await db
+    .select(viewColumns)
+    .from(deployments)
+    .where(and(eq(deployments.modelId, modelId), cursor ? gt(deployments.nodeId, cursor.n) : undefined))
+    .orderBy(asc(deployments.nodeId))
+    .limit(opts.pageSize + 1)
+    .all()) as JudgedRow[];
+  const page = rows.slice(0, opts.pageSize);
+  const last = page.at(-1);
+  return {
+    items: page.map((j) => toView(j, opts.now, opts.staleAfter)),
+    next_page_token:
+      rows.length > opts.pageSize && last ? encodePageToken({ o: order, k: 0, n: last.row.nodeId }) : null,
+  };
+}
+
+/** Live fleet counts per visible model (keyset by name) and in total. */
+export async function fleetSummary(
+  db: Db,
+  opts: {
+    scopes: string[] | null;
+    now: number;
+    staleAfter: number;
+    pageSize: number;
+    pageToken: string | undefined;
+  },
+): Promise<FleetSummary> {
+  const order = "name ASC";
+  const cursor = decodePageToken(opts.pageToken, order);
+  const vd = versionDigestSql(deployments.modelId, deployments.version);
+  const inSync = sql`(${vd} = ${deployments.manifestDigest} and ${expectedVersion} = ${deployments.version})`;
+  const cutoff = opts.now - opts.staleAfter * 1000;
+  const counts = {
+    nodes: sql<number>`count(*)`,
+    inSync: sql<number>`coalesce(sum(case when ${inSync} then 1 else 0 end), 0)`,
+    digestMismatch: sql<number>`coalesce(sum(case when ${vd} is not null and ${vd} <> ${deployments.manifestDigest} then 1 else 0 end), 0)`,
+    stale: sql<number>`coalesce(sum(case when ${deployments.reportedAt} < ${cutoff} then 1 else 0 end), 0)`,
+  };
+  const visible = scopeCondition(models.name, opts.scopes);
+  const rows = await db
+    .select({ name: models.name, ...counts })
+    .from(deployments)
+    .innerJoin(models, eq(models.id, deployments.modelId))
+    .where(and(visible, cursor ? gt(models.name, cursor.n) : undefined))
+    .groupBy(models.name)
+    .orderBy(asc(models.name))
+    .limit(opts.pageSize + 1)
+    .all();
+  const totals = await db
+    .select(counts)
+    .from(deployments)
+    .innerJoin(models, eq(models.id, deployments.modelId))
+    .where(visible)
+    .get();
+  const page = rows.slice(0, opts.pageSize);
+  const last = page.at(-1);
+  return {
+    totals: toCounts(totals ?? { nodes: 0, inSync: 0, digestMismatch: 0, stale: 0 }),
+    items: page.map((r) => ({ name: r.name, ...toCounts(r) })),
+    next_page_token:
+      rows.length > opts.pageSize && last ? encodePageToken({ o: order, k: 0, n: last.name }) : null,
+  };
+}
+
+function toCounts(r: { nodes: number; inSync: number; digestMismatch: number; stale: number }): FleetCounts {
+  const nodes = Number(r.nodes);
+  const inSync = Number(r.inSync);
+  return {
+    nodes,
+    in_sync: inSync,
+    drifted: nodes - inSync,
+    digest_mismatch: Number(r.digestMismatch),
+    stale: Number(r.stale),
+  };
+}
+
+// ---- statement builders ----
+
+/**
+ * Upserts a node's heartbeat (latest report wins; an older report arriving late is ignored).
+ * When the node now runs something else, what it ran before moves to `previous_*`. Never touches
+ * the drift episode columns: those belong to the ModelLedger.
+ */
+export function upsertReport(db: Db, row: ReportRow): Statement {
+  const changed = sql`(${deployments.manifestDigest} <> excluded.manifest_digest or ${deployments.version} <> excluded.version)`;
+  return db
+    .insert(deployments)
+    .values({ ...row, runningSince: row.reportedAt })
+    .onConflictDoUpdate({
+      target: [deployments.modelId, deployments.nodeId],
+      set: {
+        environment: row.environment,
+        alias: row.alias,
+        version: row.version,
+        manifestDigest: row.manifestDigest,
+        status: row.status,
+        loadedAt: row.loadedAt,
+        reportedAt: row.reportedAt,
+        reportedBy: row.reportedBy,
+        runningSince: sql`case when ${changed} then excluded.running_since else ${deployments.runningSince} end`,
+        previousVersion: sql`case when ${changed} then ${deployments.version} else ${deployments.previousVersion} end`,
+        previousManifestDigest: sql`case when ${changed} then ${deployments.manifestDigest} else ${deployments.previousManifestDigest} end`,
+      },
+      setWhere: sql`excluded.reported_at >= ${deployments.reportedAt}`,
+    });
+}
+
+/** Opens (reason) or closes (null) a node's drift episode. ModelLedger only. */
+export function setDrift(
+  db: Db,
+  modelId: string,
+  nodeId: string,
+  reason: DriftReason | null,
+  now: number,
+): Statement {
+  return db
+    .update(deployments)
+    .set(
+      reason === null
+        ? { drift: null, driftSince: null }
+        : { drift: reason, driftSince: now, driftEpisodes: sql`${deployments.driftEpisodes} + 1` },
+    )
+    .where(and(eq(deployments.modelId, modelId), eq(deployments.nodeId, nodeId)));
+}

@@ -1,0 +1,40 @@
+/**
+ * Recording a serving node's deployment report: the fast path outside the Durable Object.
+ *
+ * Why ordinary reports do not go through the ModelLedger (invariant 3 still holds):
+ * a fleet polls every few seconds, so routing every heartbeat through the model's one serial writer
+ * would queue alias moves and promotions behind thousands of no-op reports, and fill the audit
+ * log with polls. A heartbeat is not model state: it is the node's own account of itself, one row
+ * per (model, node) that only that node's reports overwrite (latest wins; `upsertReport` ignores a
+ * late older report), and it never touches a column the ledger owns. What IS model state — a drift
+ * episode opening or closing, which is audited and raises `deployment.drift` — is decided only by
+ * the ledger (`reportDeployment`), which re-judges the report on fresh state under its serial
+ * queue. This pre-check only decides whether to ask it: if it misjudges because the state moved
+ * meanwhile, the ledger finds no edge and writes the heartbeat alone, or the next report (seconds
+ * later) sees the edge.
+ */
+import { commitBatch, type Db } from "../db/client";
+import { upsertReport } from "../db/repos/deployments-repo";
+import type { ModelRow } from "../db/repos/models-repo";
+import type { DeploymentReport } from "../schemas/serving";
+import { judgeReport, reportRow } from "./deployment-ops";
+import { ledgerFor, unwrap } from "./ledger-client";
+import type { ChangeContext } from "./ledger-types";
+
+/** Writes the report: directly if it is a heartbeat, through the model's ledger if it opens or closes drift. */
+export async function recordDeploymentReport(
+  env: Env,
+  db: Db,
+  model: ModelRow,
+  report: DeploymentReport,
+  ctx: ChangeContext,
+): Promise<{ via: "heartbeat" | "ledger" }> {
+  const row = reportRow(model, report, ctx.actor.name, Date.now());
+  const { transition } = await judgeReport(db, model, row);
+  if (transition === null) {
+    await commitBatch(db, [upsertReport(db, row)]);
+    return { via: "heartbeat" };
+  }
+  unwrap(await ledgerFor(env, model.name).reportDeployment(model.name, report, ctx));
+  return { via: "ledger" };
+}
