@@ -19,12 +19,19 @@ export type ReportRow = Omit<
   "runningSince" | "previousVersion" | "previousManifestDigest" | "drift" | "driftSince" | "driftEpisodes"
 >;
 
-const expectedVersion = expectedVersionSql(deployments.modelId, deployments.alias);
+/**
+ * Qualified column references for the correlated subqueries: drizzle leaves columns unqualified in
+ * single-table selects, and an unqualified `version` inside `select … from model_versions v` would
+ * silently mean `v.version`.
+ */
+const col = (name: string) => sql.raw(`"deployments"."${name}"`);
+const D = { modelId: col("model_id"), alias: col("alias"), version: col("version") };
+const expectedVersion = expectedVersionSql(D.modelId, D.alias);
 const viewColumns = {
   row: deployments,
   expectedVersion,
-  expectedDigest: versionDigestSql(deployments.modelId, expectedVersion),
-  versionDigest: versionDigestSql(deployments.modelId, deployments.version),
+  expectedDigest: versionDigestSql(D.modelId, expectedVersion),
+  versionDigest: versionDigestSql(D.modelId, D.version),
 };
 
 interface JudgedRow {
@@ -147,7 +154,7 @@ export async function fleetSummary(
 ): Promise<FleetSummary> {
   const order = "name ASC";
   const cursor = decodePageToken(opts.pageToken, order);
-  const vd = versionDigestSql(deployments.modelId, deployments.version);
+  const vd = versionDigestSql(D.modelId, D.version);
   const inSync = sql`(${vd} = ${deployments.manifestDigest} and ${expectedVersion} = ${deployments.version})`;
   const cutoff = opts.now - opts.staleAfter * 1000;
   const counts = {
