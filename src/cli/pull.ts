@@ -5,7 +5,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -106,6 +106,13 @@ export async function pull(
   await mkdir(dirname(dir), { recursive: true });
   // Same parent as DIR, so the final rename is atomic on one filesystem.
   const temp = await mkdtemp(join(dirname(dir), `.${basename(dir)}.partial-`));
+  // Ctrl-C must not leave a half-written temp dir behind either.
+  const onInterrupt = () => {
+    rmSync(temp, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
   const progress = createProgress("downloading", bytes, options.progress);
   try {
     await runPool(version.files, options.parallel, (file) =>
@@ -125,6 +132,9 @@ export async function pull(
     progress.stop();
     await rm(temp, { recursive: true, force: true });
     throw error;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
   }
   return {
     name: version.name,

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,13 +17,14 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process, as a CI job would. */
-function cli(url: string, token: string, cache: string, args: string[], viaNpx = false): Promise<Run> {
+/** Starts the real CLI in a child process, as a CI job would. */
+function spawnCli(url: string, token: string, cache: string, args: string[], viaNpx = false) {
   const [file, argv] = viaNpx
     ? ["npx", ["--no-install", "registry", ...args]]
     : [process.execPath, [join(ROOT, "bin", "registry.mjs"), ...args]];
-  return new Promise((done) => {
-    execFile(
+  let child: ChildProcess | undefined;
+  const result = new Promise<Run>((done) => {
+    child = execFile(
       file,
       argv,
       {
@@ -31,10 +32,15 @@ function cli(url: string, token: string, cache: string, args: string[], viaNpx =
         env: { ...process.env, REGISTRY_URL: url, REGISTRY_TOKEN: token, REGISTRY_CACHE_DIR: cache },
         maxBuffer: 16 * MiB,
       },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     );
   });
+  return { child: child as unknown as ChildProcess, result };
 }
+
+const cli = (url: string, token: string, cache: string, args: string[], viaNpx = false): Promise<Run> =>
+  spawnCli(url, token, cache, args, viaNpx).result;
 
 /** A model directory: small files, a nested one, an empty one, and a 12 MiB file (multipart). */
 function makeModelDir(): { dir: string; files: Record<string, Buffer> } {
@@ -207,6 +213,26 @@ describe("registry CLI against the real server", () => {
     expect(readdirSync(dest)).toEqual(["keep.txt"]);
     expect(readdirSync(parent)).toEqual(["out"]);
 
+    // A truncated transfer is caught too (by size, before the digest).
+    proxy.reset({ truncateBlob: hashBytes(bin).slice("sha256:".length) });
+    const short = await run(["pull", "cli-fraud@champion", join(parent, "short")], proxy.url);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^error: weights\/model\.bin: expected 12583035 bytes, received 12582935$/m);
+    expect(readdirSync(parent)).toEqual(["out"]);
+
+    // Interrupting a stalled pull (SIGTERM) removes its temp dir too.
+    proxy.reset({ hangDownloads: true });
+    const stalled = spawnCli(proxy.url, registry.token, cache, [
+      "pull",
+      "cli-fraud@champion",
+      join(parent, "stalled"),
+    ]);
+    while (!proxy.seen.some((r) => r.startsWith("GET /api/v1/blobs/")))
+      await new Promise((r) => setTimeout(r, 50));
+    stalled.child.kill("SIGTERM");
+    expect((await stalled.result).code).toBe(130);
+    expect(readdirSync(parent)).toEqual(["out"]);
+
     // Without the fault the same pull replaces it.
     proxy.reset();
     const ok = await run(["pull", "--force", "cli-fraud@champion", dest], proxy.url);
@@ -242,6 +268,33 @@ describe("registry CLI against the real server", () => {
     const dest = join(mkdtempSync(join(tmpdir(), "cli-pull-")), "out");
     expect((await run(["pull", "cli-resume/1", dest])).code).toBe(0);
     expect(readFileSync(join(dest, "big.bin")).equals(bytes)).toBe(true);
+  });
+
+  it("a push killed mid-multipart (SIGKILL) resumes from the parts the server already has", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-crash-"));
+    const bytes = randomBytes(16 * MiB + 3);
+    writeFileSync(join(dir, "weights.bin"), bytes);
+    proxy.reset({ partsBeforeHang: 2 });
+    const { child, result } = spawnCli(proxy.url, registry.token, cache, [
+      "--json",
+      "push",
+      "cli-crash",
+      dir,
+      ...MULTIPART,
+      "--parallel",
+      "2",
+    ]);
+    while (proxy.partsDone < 2) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGKILL");
+    expect((await result).code).toBe(-1);
+
+    proxy.reset();
+    const resumed = await run(["push", "cli-crash", dir, ...MULTIPART], proxy.url);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ version: 1, parts_resumed: 2, parts_sent: 2 });
+    const dest = join(mkdtempSync(join(tmpdir(), "cli-pull-")), "out");
+    expect((await run(["pull", "cli-crash@latest", dest])).code).toBe(0);
+    expect(readFileSync(join(dest, "weights.bin")).equals(bytes)).toBe(true);
   });
 
   it("bad input gets a clear message and exit code 1", async () => {

@@ -10,8 +10,14 @@ import type { AddressInfo } from "node:net";
 export interface ProxyMode {
   /** Flip a byte in the body of `GET /blobs/sha256:<hex>` for this hex. */
   flipBlob?: string;
+  /** Send the body of `GET /blobs/sha256:<hex>` short by 100 bytes (with a matching Content-Length). */
+  truncateBlob?: string;
   /** Let this many part PUTs through, then drop the connection of every later one. */
   partsAllowed?: number;
+  /** Let this many part PUTs through, then hold every later one unanswered (until the client dies). */
+  partsBeforeHang?: number;
+  /** Hold every blob download unanswered (a stalled transfer the user interrupts). */
+  hangDownloads?: boolean;
 }
 
 export interface FaultProxy {
@@ -19,6 +25,8 @@ export interface FaultProxy {
   mode: ProxyMode;
   /** "METHOD /path" of every request seen since the last reset. */
   seen: string[];
+  /** Part PUTs the server has answered since the last reset. */
+  readonly partsDone: number;
   reset(mode?: ProxyMode): void;
   stop(): Promise<void>;
 }
@@ -30,17 +38,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const state: { mode: ProxyMode; seen: string[]; parts: number } = { mode: {}, seen: [], parts: 0 };
+  const state = { mode: {} as ProxyMode, seen: [] as string[], parts: 0, partsDone: 0 };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
     state.seen.push(`${req.method} ${path.split("?")[0]}`);
     const body = await readBody(req);
-    if (req.method === "PUT" && /\/uploads\/[^/]+\/parts\/\d+$/.test(path)) {
+    if (state.mode.hangDownloads && req.method === "GET" && path.includes("/blobs/sha256:")) return;
+    const isPart = req.method === "PUT" && /\/uploads\/[^/]+\/parts\/\d+$/.test(path);
+    if (isPart) {
       state.parts++;
       if (state.mode.partsAllowed !== undefined && state.parts > state.mode.partsAllowed) {
         res.destroy();
         return;
       }
+      if (state.mode.partsBeforeHang !== undefined && state.parts > state.mode.partsBeforeHang) return;
     }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
@@ -51,7 +62,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       headers,
       body: body.length > 0 || req.method === "PUT" ? new Uint8Array(body) : undefined,
     });
-    const bytes = Buffer.from(await upstream.arrayBuffer());
+    let bytes = Buffer.from(await upstream.arrayBuffer());
+    if (isPart && upstream.ok) state.partsDone++;
+    if (
+      state.mode.truncateBlob &&
+      req.method === "GET" &&
+      path.endsWith(`/blobs/sha256:${state.mode.truncateBlob}`)
+    ) {
+      bytes = bytes.subarray(0, Math.max(0, bytes.length - 100));
+    }
     if (
       state.mode.flipBlob &&
       req.method === "GET" &&
@@ -80,10 +99,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     get seen() {
       return state.seen;
     },
+    get partsDone() {
+      return state.partsDone;
+    },
     reset(mode = {}) {
       state.mode = mode;
       state.seen = [];
       state.parts = 0;
+      state.partsDone = 0;
     },
     stop: () =>
       new Promise<void>((resolve) => {
