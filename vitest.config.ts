@@ -14,18 +14,28 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
-            cloudflareTest({
+            cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { ADMIN_TOKEN: "test-admin-token", TEST_MIGRATIONS: migrations },
+                bindings: {
+                  ADMIN_TOKEN: "test-admin-token",
+                  TEST_MIGRATIONS: migrations,
+                  // Webhooks: http to 127.0.0.1 is allowed only in local dev; the receiver is a real
+                  // HTTP server started by globalSetup; short retries keep delivery tests quick.
+                  ENVIRONMENT: "local",
+                  WEBHOOK_RECEIVER_URL: inject<string>("webhookReceiverUrl"),
+                  WEBHOOK_MAX_ATTEMPTS: "3",
+                  WEBHOOK_RETRY_BASE_SECONDS: "1",
+                },
               },
-            }),
+            })),
           ],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**", "test/node/**", "test/cli/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
+            globalSetup: ["./test/e2e/support/webhook-receiver-setup.ts"],
             testTimeout: 60_000,
           },
         },

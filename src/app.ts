@@ -14,6 +14,7 @@ import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { versionsRouter } from "./routes/versions/versions.index";
+import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: "INVALID_ARGUMENT",
@@ -45,6 +46,7 @@ export function createApp() {
   api.route("/", resolveRouter);
   api.route("/", deploymentsRouter);
   api.route("/", tokensRouter);
+  api.route("/", webhooksRouter);
 
   const app = createRouter();
   app.use("*", requestId);

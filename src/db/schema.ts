@@ -3,7 +3,7 @@
  * by wrangler); test/db/schema-drift.test.ts fails when this file and the migrated database disagree.
  * docs/storage.md explains every table. Times are epoch milliseconds.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
 
 type Json = Record<string, unknown>;
@@ -200,5 +200,57 @@ export const deployments = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.modelId, t.nodeId] }),
     index("deployments_reported_idx").on(t.modelId, t.reportedAt),
+  ],
+);
+
+// ---- discovery (migrations/0005_discovery.sql) ----
+// Index tables for search and lineage, written by the ModelLedger in the same batch as the version.
+// The same migration also adds version_tags(key, value) and model_versions(run_id) indexes.
+
+/** One row per metric of a version; `slice` is '' for the overall value, else e.g. `segment=high_value`. */
+export const versionMetrics = sqliteTable(
+  "version_metrics",
+  {
+    versionId: text("version_id").notNull(),
+    modelId: text("model_id").notNull(),
+    slice: text("slice").notNull().default(""),
+    name: text("name").notNull(),
+    value: real("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.slice, t.name] }),
+    index("version_metrics_name_value_idx").on(t.name, t.slice, t.value),
+  ],
+);
+
+export const versionParams = sqliteTable(
+  "version_params",
+  {
+    versionId: text("version_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.key] }),
+    index("version_params_key_value_idx").on(t.key, t.value),
+  ],
+);
+
+/** The datasets a version was trained/evaluated on, in registration order (`position`). */
+export const versionDatasets = sqliteTable(
+  "version_datasets",
+  {
+    versionId: text("version_id").notNull(),
+    modelId: text("model_id").notNull(),
+    position: integer("position").notNull(),
+    uri: text("uri").notNull(),
+    version: text("version"),
+    digest: text("digest"),
+    role: text("role"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.position] }),
+    index("version_datasets_digest_idx").on(t.digest),
+    index("version_datasets_uri_idx").on(t.uri, t.version),
   ],
 );

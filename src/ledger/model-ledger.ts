@@ -15,12 +15,14 @@ import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/rep
 import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
 import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
 import type { TokenRow } from "../db/repos/tokens-repo";
+import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import { newId } from "../lib/ids";
 import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
+import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
@@ -34,6 +36,12 @@ import {
 } from "./model-ops";
 import { SerialQueue } from "./serial-queue";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
+import {
+  decideCreateWebhook,
+  decideDeleteWebhook,
+  decideRedeliver,
+  decideUpdateWebhook,
+} from "./webhook-ops";
 import {
   decideCreateVersion,
   decideDeleteVersionTag,
@@ -154,6 +162,24 @@ export class ModelLedger extends DurableObject<Env> {
 
   revokeToken(id: string, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
     return this.#change(ctx, (now) => decideRevokeToken(this.#db, id, now));
+  }
+
+  // ---- webhooks (issue #5): subscriptions and redeliveries, on the system ledger ----
+
+  createWebhook(row: WebhookRow, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
+    return this.#change(ctx, async () => decideCreateWebhook(this.#db, row));
+  }
+
+  updateWebhook(id: string, patch: WebhookPatch, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
+    return this.#change(ctx, (now) => decideUpdateWebhook(this.#db, id, patch, now));
+  }
+
+  deleteWebhook(id: string, ctx: ChangeContext): Promise<LedgerResult<null>> {
+    return this.#change(ctx, () => decideDeleteWebhook(this.#db, id));
+  }
+
+  redeliverWebhook(deliveryId: string, ctx: ChangeContext): Promise<LedgerResult<DeliveryView>> {
+    return this.#change(ctx, (now) => decideRedeliver(this.#db, deliveryId, now));
   }
 
   // ---- serving (issue #10): deployment reports that open or close a drift episode ----

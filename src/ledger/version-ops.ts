@@ -1,6 +1,7 @@
 /** Decisions for model versions: registration, description and tags. */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { insertVersionIndexes } from "../db/repos/discovery-index-repo";
 import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
 import {
   deleteVersionTag,
@@ -74,6 +75,7 @@ export async function decideCreateVersion(
     value: {
       statements: [
         ...insertVersion(db, row, input.tags),
+        ...insertVersionIndexes(db, row.id, model.id, input),
         touchModel(db, model.id, now, { lastVersion: version }),
       ],
       chain: model.id,

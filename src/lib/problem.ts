@@ -23,6 +23,10 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   RESERVED_ALIAS: 422,
+  // ---- events and webhooks (issue #5) ----
+  WEBHOOK_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
+  WEBHOOK_URL_REFUSED: 422,
   INTERNAL: 500,
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DescriptionSchema, ModelNameSchema, PageQuerySchema, TagsSchema, TimestampSchema } from "./common";
+import { FilterQuerySchema } from "./discovery";
 
 export const CreateModelSchema = z
   .strictObject({
@@ -28,6 +29,7 @@ export const ModelSchema = z
 export const MODEL_ORDERS = ["name ASC", "name DESC", "updated_at ASC", "updated_at DESC"] as const;
 
 export const ListModelsQuerySchema = PageQuerySchema.extend({
+  filter: FilterQuerySchema,
   order_by: z
     .enum(MODEL_ORDERS)
     .default("name ASC")

@@ -4,6 +4,9 @@ import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import type { ModelOrder, ModelView } from "../../schemas/models";
 import { chunkRows, type Db, iso, type Statement } from "../client";
 import { aliases, models, modelTags, modelVersions, versionTags } from "../schema";
+import type { Filter } from "../../domain/filter/ast";
+import { deleteModelIndexes } from "./discovery-index-repo";
+import { modelFilterSql } from "./filter-sql";
 import { scopeCondition } from "./scope-filter";
 
 export type ModelRow = typeof models.$inferSelect;
@@ -60,6 +63,8 @@ export async function readModelView(db: Db, name: string): Promise<ModelView | n
 
 export interface ListModelsOptions {
   scopes: string[] | null;
+  /** Parsed `filter` (name, tags.<key>, created_at, updated_at); compiled to bound parameters. */
+  filter?: Filter;
   order: ModelOrder;
   pageSize: number;
   pageToken: string | undefined;
@@ -84,7 +89,7 @@ export async function listModels(db: Db, opts: ListModelsOptions) {
   const rows = (await db
     .select(viewColumns)
     .from(models)
-    .where(and(scopeCondition(models.name, opts.scopes), after))
+    .where(and(scopeCondition(models.name, opts.scopes), opts.filter && modelFilterSql(opts.filter), after))
     .orderBy(...orderBy)
     .limit(opts.pageSize + 1)
     .all()) as ViewRow[];
@@ -138,6 +143,7 @@ export function deleteModelCascade(db: Db, modelId: string): Statement[] {
     .from(modelVersions)
     .where(eq(modelVersions.modelId, modelId));
   return [
+    ...deleteModelIndexes(db, modelId),
     db.delete(versionTags).where(sql`${versionTags.versionId} in ${versionIds}`),
     db.delete(modelVersions).where(eq(modelVersions.modelId, modelId)),
     db.delete(aliases).where(eq(aliases.modelId, modelId)),

@@ -32,3 +32,8 @@ export async function unsentEvents(db: Db, olderThan: number, limit: number): Pr
 export async function findEvent(db: Db, id: string): Promise<OutboxRow | undefined> {
   return db.select().from(outboxEvents).where(eq(outboxEvents.id, id)).get();
 }
+
+/** Hands an event back to the outbox sweeper (its fan-out was dead-lettered). */
+export async function markUnsent(db: Db, id: string): Promise<void> {
+  await db.update(outboxEvents).set({ sentAt: null }).where(eq(outboxEvents.id, id));
+}

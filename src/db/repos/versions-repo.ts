@@ -7,13 +7,13 @@ import { modelVersions, versionTags } from "../schema";
 
 export type VersionRow = typeof modelVersions.$inferSelect;
 
-const viewColumns = {
+export const viewColumns = {
   ...getTableColumns(modelVersions),
   tags: sql<string>`(select json_group_object(t.key, t.value) from version_tags t where t.version_id = ${modelVersions.id})`,
   aliases: sql<string>`(select json_group_array(a.alias) from (select alias from aliases a where a.model_id = ${modelVersions.modelId} and a.version = ${modelVersions.version} order by alias) a)`,
 };
 
-type ViewRow = VersionRow & { tags: string; aliases: string };
+export type ViewRow = VersionRow & { tags: string; aliases: string };
 
 export function toVersionView(modelName: string, row: ViewRow): VersionView {
   return {

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import { assertVisible, changeContext, idempotentContext } from "../context";
+import { parseFilterQuery } from "../search/parse-query";
 import type * as routes from "./models.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -25,6 +26,7 @@ export const listModels: Handler<"listModels"> = async (c) => {
   const q = c.req.valid("query");
   const page = await listModelRows(createDb(c.env.DB), {
     scopes: c.get("actor").scopes,
+    filter: parseFilterQuery(q.filter, "models"),
     order: q.order_by,
     pageSize: q.page_size,
     pageToken: q.page_token,

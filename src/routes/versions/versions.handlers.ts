@@ -3,6 +3,7 @@ import { createDb } from "../../db/client";
 import { findModelRow } from "../../db/repos/models-repo";
 import { listVersions as listVersionRows, readVersionView } from "../../db/repos/versions-repo";
 import { LIMITS } from "../../domain/limits";
+import { parseSignature } from "../../domain/signature";
 import { manifestProblems } from "../../domain/version-record";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
@@ -24,6 +25,10 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
   const input = c.req.valid("json");
   const problems = manifestProblems(input.files);
   if (problems.length > 0) throw new ApiError("INVALID_ARGUMENT", "the file manifest is invalid", problems);
+  const signature = parseSignature(input.signature);
+  if (signature.errors.length > 0) {
+    throw new ApiError("INVALID_ARGUMENT", "the signature is not a valid MLflow signature", signature.errors);
+  }
   const size = new TextEncoder().encode(JSON.stringify(input)).byteLength;
   if (size > LIMITS.versionMetadataBytes) {
     throw new ApiError(

@@ -1,0 +1,121 @@
+/**
+ * Lineage reads: walks parent links up (ancestors) or down (every version derived from this one,
+ * in any model) with one recursive CTE, and lists the versions that used a dataset.
+ */
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { LineageVersion, Stage } from "../../domain/lineage";
+import type { Db } from "../client";
+import { iso } from "../client";
+import { models, modelVersions, versionDatasets } from "../schema";
+import { scopeCondition } from "./scope-filter";
+
+export type WalkedVersion = LineageVersion;
+
+interface RawRow {
+  id: string;
+  depth: number;
+  name: string;
+  version: number;
+  stage: Stage;
+  datasets: string;
+  provenance: string;
+  parent_model: string | null;
+  parent_version: number | null;
+}
+
+/**
+ * Versions reachable from `rootId` within `maxDepth` hops (the root at depth 0), each at its
+ * shortest distance. `union` (not `union all`) stops on repeated (id, depth) pairs.
+ */
+export async function walkVersions(
+  db: Db,
+  rootId: string,
+  direction: "upstream" | "downstream",
+  maxDepth: number,
+): Promise<WalkedVersion[]> {
+  const step =
+    direction === "upstream"
+      ? sql`select p.id, w.depth + 1 from walk w
+           join model_versions c on c.id = w.id
+           join models pm on pm.name = c.parent_model
+           join model_versions p on p.model_id = pm.id and p.version = c.parent_version
+           where w.depth < ${maxDepth}`
+      : sql`select c.id, w.depth + 1 from walk w
+           join model_versions p on p.id = w.id
+           join models pm on pm.id = p.model_id
+           join model_versions c on c.parent_model = pm.name and c.parent_version = p.version
+           where w.depth < ${maxDepth}`;
+  const rows = await db.all<RawRow>(sql`
+    with recursive walk(id, depth) as (select ${rootId}, 0 union ${step})
+    select v.id, min(w.depth) as depth, m.name, v.version, v.stage, v.datasets, v.provenance,
+           v.parent_model, v.parent_version
+    from walk w join model_versions v on v.id = w.id join models m on m.id = v.model_id
+    group by v.id order by depth, m.name, v.version`);
+  return rows.map((r) => ({
+    id: r.id,
+    depth: Number(r.depth),
+    name: r.name,
+    version: Number(r.version),
+    stage: r.stage,
+    datasets: JSON.parse(r.datasets),
+    provenance: JSON.parse(r.provenance),
+    parentModel: r.parent_model,
+    parentVersion: r.parent_version,
+  }));
+}
+
+export type DatasetKey = { digest: string } | { uri: string; version?: string | undefined };
+
+/** Every version (visible to the caller) that lists the dataset, newest model-version first. */
+export function datasetUsageQuery(
+  db: Db,
+  key: DatasetKey,
+  opts: { scopes: string[] | null; stage?: Stage | undefined; limit: number; offset: number },
+) {
+  const match: (SQL | undefined)[] =
+    "digest" in key
+      ? [eq(versionDatasets.digest, key.digest)]
+      : [
+          eq(versionDatasets.uri, key.uri),
+          key.version === undefined ? undefined : eq(versionDatasets.version, key.version),
+        ];
+  return db
+    .select({
+      name: models.name,
+      version: modelVersions.version,
+      stage: modelVersions.stage,
+      createdAt: modelVersions.createdAt,
+      uri: versionDatasets.uri,
+      datasetVersion: versionDatasets.version,
+      digest: versionDatasets.digest,
+      role: versionDatasets.role,
+    })
+    .from(versionDatasets)
+    .innerJoin(modelVersions, eq(modelVersions.id, versionDatasets.versionId))
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(
+      and(
+        ...match,
+        opts.stage ? eq(modelVersions.stage, opts.stage) : undefined,
+        scopeCondition(models.name, opts.scopes),
+      ),
+    )
+    .orderBy(models.name, desc(modelVersions.version), versionDatasets.position)
+    .limit(opts.limit)
+    .offset(opts.offset);
+}
+
+export async function listDatasetUsage(
+  db: Db,
+  key: DatasetKey,
+  opts: { scopes: string[] | null; stage?: Stage | undefined; limit: number; offset: number },
+) {
+  const rows = await datasetUsageQuery(db, key, opts).all();
+  return rows.map((r) => ({
+    name: r.name,
+    version: r.version,
+    stage: r.stage,
+    created_at: iso(r.createdAt),
+    dataset: { uri: r.uri, version: r.datasetVersion, digest: r.digest, role: r.role },
+  }));
+}

@@ -1,0 +1,105 @@
+/**
+ * Webhook subscription changes and manual redeliveries, recorded on the `system` audit chain
+ * (subscriptions belong to no model). Audit entries never contain the secret, only that it changed.
+ */
+import type { Db } from "../db/client";
+import { findDelivery, resetDelivery, toDeliveryView } from "../db/repos/deliveries-repo";
+import {
+  deleteWebhook,
+  findWebhook,
+  insertWebhook,
+  toWebhookView,
+  updateWebhook,
+  type WebhookPatch,
+  type WebhookRow,
+} from "../db/repos/webhooks-repo";
+import type { DeliveryView, WebhookView } from "../schemas/webhooks";
+import { type Change, fail, type LedgerResult } from "./ledger-types";
+import { SYSTEM_CHAIN } from "./token-ops";
+
+const audited = (row: Pick<WebhookRow, "url" | "events" | "modelPattern" | "active" | "description">) => ({
+  url: row.url,
+  events: row.events,
+  model_pattern: row.modelPattern,
+  active: row.active,
+  description: row.description,
+});
+
+function systemChange<T>(
+  fields: Pick<Change<T>, "statements" | "action" | "target" | "before" | "after" | "respond">,
+): Change<T> {
+  return { chain: SYSTEM_CHAIN, modelName: null, ...fields };
+}
+
+export function decideCreateWebhook(db: Db, row: WebhookRow): LedgerResult<Change<WebhookView>> {
+  return {
+    ok: true,
+    value: systemChange({
+      statements: [insertWebhook(db, row)],
+      action: "webhook.created",
+      target: `webhook:${row.id}`,
+      before: null,
+      after: audited(row),
+      respond: async () => toWebhookView(row),
+    }),
+  };
+}
+
+export async function decideUpdateWebhook(
+  db: Db,
+  id: string,
+  patch: WebhookPatch,
+  now: number,
+): Promise<LedgerResult<Change<WebhookView>>> {
+  const row = await findWebhook(db, id);
+  if (!row) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  const updated: WebhookRow = { ...row, ...patch, updatedAt: now };
+  return {
+    ok: true,
+    value: systemChange({
+      statements: [updateWebhook(db, id, patch, now)],
+      action: "webhook.updated",
+      target: `webhook:${id}`,
+      before: audited(row),
+      after: { ...audited(updated), ...(patch.secret ? { secret_rotated: true } : {}) },
+      respond: async () => toWebhookView(updated),
+    }),
+  };
+}
+
+export async function decideDeleteWebhook(db: Db, id: string): Promise<LedgerResult<Change<null>>> {
+  const row = await findWebhook(db, id);
+  if (!row) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  return {
+    ok: true,
+    value: systemChange({
+      statements: deleteWebhook(db, id),
+      action: "webhook.deleted",
+      target: `webhook:${id}`,
+      before: audited(row),
+      after: null,
+      respond: async () => null,
+    }),
+  };
+}
+
+export async function decideRedeliver(
+  db: Db,
+  id: string,
+  now: number,
+): Promise<LedgerResult<Change<DeliveryView>>> {
+  const row = await findDelivery(db, id);
+  if (!row) return fail("DELIVERY_NOT_FOUND", `no delivery '${id}'`);
+  return {
+    ok: true,
+    value: systemChange({
+      statements: [resetDelivery(db, id, now)],
+      action: "webhook_delivery.redelivered",
+      target: `delivery:${id}`,
+      before: { status: row.status, attempts: row.attempts },
+      after: { status: "pending", attempts: 0 },
+      respond: async () =>
+        toDeliveryView({ ...row, status: "pending", attempts: 0, nextRetryAt: null, updatedAt: now }),
+    }),
+  };
+}

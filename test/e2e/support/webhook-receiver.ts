@@ -1,0 +1,71 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the receiver got. */
+export interface ReceivedHook {
+  headers: { "webhook-id"?: string; "webhook-timestamp"?: string; "webhook-signature"?: string };
+  body: string;
+  status: number;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  received(key: string): ReceivedHook[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP webhook receiver on 127.0.0.1 (something outside our system, so a stand-in is fair).
+ * `POST /hooks/<key>` records the request; its answer is chosen by the query:
+ *   `?fail=N` → 500 for the first N requests to that key, then 200; `?fail=always` → always 500;
+ *   `?redirect=1` → 302 elsewhere.
+ * `GET /log/<key>` returns what `<key>` received (so tests running inside workerd can look).
+ */
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const log = new Map<string, ReceivedHook[]>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://receiver");
+    const [, kind, key = ""] = url.pathname.split("/");
+    if (req.method === "GET" && kind === "log") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(log.get(key) ?? []));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const seen = log.get(key) ?? [];
+      const fail = url.searchParams.get("fail");
+      let status = 200;
+      if (fail === "always" || (fail !== null && seen.length < Number(fail))) status = 500;
+      if (url.searchParams.get("redirect")) status = 302;
+      seen.push({ headers: pickHeaders(req.headers), body: Buffer.concat(chunks).toString("utf8"), status });
+      log.set(key, seen);
+      res.writeHead(status, status === 302 ? { location: "http://169.254.169.254/" } : {});
+      res.end(status === 200 ? "ok" : "receiver says no");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: (key) => log.get(key) ?? [],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function pickHeaders(headers: IncomingHttpHeaders): ReceivedHook["headers"] {
+  const one = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    "webhook-id": one("webhook-id"),
+    "webhook-timestamp": one("webhook-timestamp"),
+    "webhook-signature": one("webhook-signature"),
+  };
+}
