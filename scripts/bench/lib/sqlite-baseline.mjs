@@ -1,6 +1,6 @@
 // The "limit" baselines: the same SQL the registry runs, straight on a SQLite file with node:sqlite,
 // in the same run, so HTTP + Worker + Durable Object overhead shows as a ratio.
-import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +14,10 @@ export function openCopyOfD1(stateDir) {
   if (!file) throw new Error(`no D1 database under ${dir}`);
   const copy = join(mkdtempSync(join(tmpdir(), "bench-sqlite-")), "registry.sqlite");
   copyFileSync(join(dir, file), copy);
+  // Recent commits may still sit in the write-ahead log: copy it too, or the copy is stale.
+  for (const suffix of ["-wal", "-shm"]) {
+    if (existsSync(join(dir, file + suffix))) copyFileSync(join(dir, file + suffix), copy + suffix);
+  }
   return new DatabaseSync(copy);
 }
 
