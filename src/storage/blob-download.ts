@@ -1,0 +1,138 @@
+/**
+ * Serving blob bytes: ETag = digest, Repr-Digest, Content-Length, single Range requests, 304 on
+ * If-None-Match, and the Workers Cache API in front of R2 so repeat fetches at a location never read
+ * R2. The cache holds the full blob under a synthetic key; ranges are cut from it by the cache.
+ */
+import { ARTIFACT_LIMITS, blobEtag, reprDigest } from "../domain/artifacts";
+import { parseRange } from "../domain/byte-range";
+import { etagMatches } from "../domain/etags";
+import { ApiError, problemResponse } from "../lib/problem";
+import { blobCacheKey, blobKey } from "./blob-keys";
+
+export interface ServeOptions {
+  method: "GET" | "HEAD";
+  headers: Headers;
+  contentType: string;
+  cacheControl: string;
+  requestId: string;
+  /** Lets the cache fill finish after the response is sent. */
+  waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+}
+
+/** What the cached copy carries: storable for a year; the response headers are rebuilt per request. */
+const CACHED_COPY_CONTROL = "public, max-age=31536000, immutable";
+
+function baseHeaders(hex: string, opts: ServeOptions): Headers {
+  return new Headers({
+    etag: blobEtag(hex),
+    "repr-digest": reprDigest(hex),
+    "accept-ranges": "bytes",
+    "cache-control": opts.cacheControl,
+    "content-type": opts.contentType,
+  });
+}
+
+function unsatisfiable(size: number, reason: string, requestId: string): Response {
+  const response = problemResponse(new ApiError("RANGE_NOT_SATISFIABLE", reason), requestId);
+  response.headers.set("content-range", `bytes */${size}`);
+  response.headers.set("accept-ranges", "bytes");
+  return response;
+}
+
+type Body = ReadableStream | null;
+
+function answer(
+  hex: string,
+  opts: ServeOptions,
+  size: number,
+  body: Body,
+  range?: { offset: number; length: number },
+) {
+  const headers = baseHeaders(hex, opts);
+  headers.set("content-length", String(range ? range.length : size));
+  if (range) headers.set("content-range", `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`);
+  if (opts.method === "HEAD") {
+    body?.cancel().catch(() => undefined);
+    body = null;
+  }
+  return new Response(body, { status: range ? 206 : 200, headers });
+}
+
+/** `If-Range` with any tag but ours means "send it all"; the tag of a blob never changes. */
+function rangeHeader(hex: string, headers: Headers): string | null {
+  const ifRange = headers.get("if-range");
+  if (ifRange !== null && ifRange.trim() !== blobEtag(hex)) return null;
+  return headers.get("range");
+}
+
+export async function serveBlob(env: Env, hex: string, opts: ServeOptions): Promise<Response> {
+  if (etagMatches(opts.headers.get("if-none-match"), blobEtag(hex))) {
+    // Content-addressed: a client holding this tag holds these bytes. No cache or R2 lookup needed.
+    const headers = baseHeaders(hex, opts);
+    headers.delete("content-type");
+    return new Response(null, { status: 304, headers });
+  }
+  const cache = caches.default;
+  const key = blobCacheKey(hex);
+  const hit = await cache.match(key);
+  const wanted = rangeHeader(hex, opts.headers);
+  if (hit) {
+    const size = Number(hit.headers.get("content-length"));
+    const range = parseRange(wanted, size);
+    if (range.kind === "unsatisfiable") {
+      await hit.body?.cancel();
+      return unsatisfiable(size, range.reason, opts.requestId);
+    }
+    if (range.kind === "full") return answer(hex, opts, size, hit.body);
+    await hit.body?.cancel();
+    const end = range.offset + range.length - 1;
+    const part = await cache.match(new Request(key, { headers: { range: `bytes=${range.offset}-${end}` } }));
+    if (part?.status === 206) return answer(hex, opts, size, part.body, range);
+    await part?.body?.cancel();
+    // The cached copy vanished between the two lookups: fall through to R2.
+  }
+  return serveFromR2(env, hex, opts, wanted);
+}
+
+async function serveFromR2(
+  env: Env,
+  hex: string,
+  opts: ServeOptions,
+  wanted: string | null,
+): Promise<Response> {
+  const notFound = () => new ApiError("BLOB_NOT_FOUND", `no blob sha256:${hex}`);
+  if (wanted !== null || opts.method === "HEAD") {
+    const head = await env.BLOBS.head(blobKey(hex));
+    if (!head) throw notFound();
+    const range = parseRange(wanted, head.size);
+    if (range.kind === "unsatisfiable") return unsatisfiable(head.size, range.reason, opts.requestId);
+    if (opts.method === "HEAD")
+      return answer(hex, opts, head.size, null, range.kind === "partial" ? range : undefined);
+    if (range.kind === "partial") {
+      const object = await env.BLOBS.get(blobKey(hex), {
+        range: { offset: range.offset, length: range.length },
+      });
+      if (!object) throw notFound();
+      return answer(hex, opts, head.size, object.body, range);
+    }
+  }
+  const object = await env.BLOBS.get(blobKey(hex));
+  if (!object) throw notFound();
+  let body: ReadableStream = object.body;
+  if (opts.waitUntil && object.size <= ARTIFACT_LIMITS.maxCachedBytes) {
+    const [forClient, forCache] = body.tee();
+    body = forClient;
+    const headers = new Headers({
+      "cache-control": CACHED_COPY_CONTROL,
+      "content-length": String(object.size),
+      "content-type": "application/octet-stream",
+      etag: blobEtag(hex),
+    });
+    opts.waitUntil(
+      caches.default.put(blobCacheKey(hex), new Response(forCache, { headers })).catch((error) => {
+        console.warn(`cache fill for sha256:${hex} failed`, error);
+      }),
+    );
+  }
+  return answer(hex, opts, object.size, body);
+}

@@ -1,0 +1,258 @@
+/**
+ * Multipart uploads of large blobs. Parts go into an R2 multipart upload staged at `uploads/<id>`
+ * (never under `blobs/`). Completion assembles the staged object, streams it through
+ * `crypto.DigestStream`, and only when the SHA-256 matches copies it to `blobs/sha256/<hex>` with a
+ * verified, no-overwrite put. A mismatch deletes the staged bytes and answers 422 DIGEST_MISMATCH.
+ */
+import { createDb } from "../db/client";
+import {
+  deleteParts,
+  findUpload,
+  insertUpload,
+  listParts,
+  transitionUpload,
+  type UploadRow,
+  upsertPart,
+} from "../db/repos/uploads-repo";
+import { ARTIFACT_LIMITS, digestHex, expectedPartSize, planParts } from "../domain/artifacts";
+import type { Actor } from "../domain/roles";
+import { toHex } from "../lib/crypto";
+import { newId } from "../lib/ids";
+import { ApiError } from "../lib/problem";
+import { stagingKey } from "./blob-keys";
+import { type BlobWrite, blobSize, putVerifiedBlob } from "./blobs";
+
+/** A completer that has not finished after this long is presumed dead; another call may take over. */
+const STALE_COMPLETION_MS = 15 * 60 * 1000;
+
+export interface UploadView {
+  id: string;
+  digest: string;
+  size: number;
+  part_size: number;
+  part_count: number;
+  state: UploadRow["state"];
+  parts: number[];
+}
+
+/** Uploads belong to the token that created them; to anyone else (but an admin) they do not exist. */
+async function ownUpload(env: Env, id: string, actor: Actor): Promise<UploadRow> {
+  const row = await findUpload(createDb(env.DB), id);
+  if (!row || (row.createdBy !== actor.id && actor.role !== "admin")) {
+    throw new ApiError("UPLOAD_NOT_FOUND", `no upload '${id}'`);
+  }
+  return row;
+}
+
+const closed = (row: UploadRow) =>
+  new ApiError("UPLOAD_CLOSED", `upload '${row.id}' is ${row.state}; start a new upload`);
+
+export async function createUpload(
+  env: Env,
+  actor: Actor,
+  input: { digest: string; size: number; part_size?: number | undefined },
+): Promise<UploadView> {
+  if (input.size > ARTIFACT_LIMITS.maxBlobBytes) {
+    throw new ApiError("PAYLOAD_TOO_LARGE", `blobs are limited to ${ARTIFACT_LIMITS.maxBlobBytes} bytes`);
+  }
+  const plan = planParts(input.size, input.part_size);
+  const id = newId("upl");
+  const r2 = await env.BLOBS.createMultipartUpload(stagingKey(id));
+  const now = Date.now();
+  await insertUpload(createDb(env.DB), {
+    id,
+    digest: input.digest,
+    size: input.size,
+    partSize: plan.partSize,
+    partCount: plan.partCount,
+    r2UploadId: r2.uploadId,
+    state: "open",
+    createdBy: actor.id,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return {
+    id,
+    digest: input.digest,
+    size: input.size,
+    part_size: plan.partSize,
+    part_count: plan.partCount,
+    state: "open",
+    parts: [],
+  };
+}
+
+export async function describeUpload(env: Env, actor: Actor, id: string): Promise<UploadView> {
+  const row = await ownUpload(env, id, actor);
+  const parts = await listParts(createDb(env.DB), id);
+  return {
+    id,
+    digest: row.digest,
+    size: row.size,
+    part_size: row.partSize,
+    part_count: row.partCount,
+    state: row.state,
+    parts: parts.map((p) => p.partNumber),
+  };
+}
+
+/** Stores part `n`. Its length must be exactly what the plan says, so a truncated part never lands. */
+export async function putPart(
+  env: Env,
+  actor: Actor,
+  id: string,
+  n: number,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+): Promise<{ part_number: number; size: number }> {
+  const row = await ownUpload(env, id, actor);
+  if (row.state !== "open") throw closed(row);
+  const expected = expectedPartSize(row.size, { partSize: row.partSize, partCount: row.partCount }, n);
+  if (expected === null) {
+    throw new ApiError("INVALID_ARGUMENT", `part numbers run 1..${row.partCount}; got ${n}`);
+  }
+  if (length !== expected) {
+    throw new ApiError(
+      "PART_SIZE_MISMATCH",
+      `part ${n} must be ${expected} bytes; Content-Length says ${length}`,
+    );
+  }
+  const fixed = new FixedLengthStream(length);
+  const piping = body.pipeTo(fixed.writable).catch(() => undefined);
+  let etag: string;
+  try {
+    const mpu = env.BLOBS.resumeMultipartUpload(stagingKey(id), row.r2UploadId);
+    etag = (await mpu.uploadPart(n, fixed.readable)).etag;
+  } catch (error) {
+    // The R2 upload is gone: aborted or completed while this part was in flight.
+    const now = await findUpload(createDb(env.DB), id);
+    if (now && now.state !== "open") throw closed(now);
+    throw error;
+  } finally {
+    await piping;
+  }
+  await upsertPart(createDb(env.DB), {
+    uploadId: id,
+    partNumber: n,
+    etag,
+    size: length,
+    uploadedAt: Date.now(),
+  });
+  return { part_number: n, size: length };
+}
+
+/** SHA-256 of a stream, computed by the runtime's native DigestStream. */
+async function sha256OfStream(body: ReadableStream<Uint8Array>): Promise<string> {
+  const digester = new crypto.DigestStream("SHA-256");
+  await body.pipeTo(digester);
+  return toHex(await digester.digest);
+}
+
+export type Completion = BlobWrite & { replayed: boolean };
+
+/**
+ * Verifies and publishes. Safe to call twice: a completed upload answers its result again; a
+ * concurrent second call gets 409 while the first is still working.
+ */
+export async function completeUpload(env: Env, actor: Actor, id: string): Promise<Completion> {
+  const db = createDb(env.DB);
+  const row = await ownUpload(env, id, actor);
+  const hex = digestHex(row.digest);
+  if (row.state === "completed")
+    return { digest: row.digest, size: row.size, created: false, replayed: true };
+  if (row.state === "failed" || row.state === "aborted") throw closed(row);
+  const parts = await listParts(db, id);
+  const plan = { partSize: row.partSize, partCount: row.partCount };
+  const have = new Map(parts.map((p) => [p.partNumber, p]));
+  const missing = Array.from({ length: row.partCount }, (_, i) => i + 1).filter(
+    (n) => have.get(n)?.size !== expectedPartSize(row.size, plan, n),
+  );
+  if (missing.length > 0) {
+    throw new ApiError(
+      "UPLOAD_INCOMPLETE",
+      `parts not uploaded yet: ${missing.slice(0, 20).join(", ")}`,
+      missing.slice(0, 100).map((n) => ({ path: `parts.${n}`, message: "missing" })),
+    );
+  }
+  const now = Date.now();
+  if (!(await transitionUpload(db, id, ["open"], "completing", now, now - STALE_COMPLETION_MS))) {
+    const current = await findUpload(db, id);
+    if (current?.state === "completed")
+      return { digest: row.digest, size: row.size, created: false, replayed: true };
+    throw new ApiError(
+      "CONCURRENT_MODIFICATION",
+      `upload '${id}' is being completed by another request; retry`,
+    );
+  }
+  return publish(
+    env,
+    row,
+    hex,
+    parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+  );
+}
+
+async function publish(env: Env, row: UploadRow, hex: string, parts: R2UploadedPart[]): Promise<Completion> {
+  const db = createDb(env.DB);
+  const staging = stagingKey(row.id);
+  const finish = async (state: "completed" | "failed") => {
+    await env.BLOBS.delete(staging);
+    await deleteParts(db, row.id);
+    await transitionUpload(db, row.id, ["completing"], state, Date.now());
+  };
+  if ((await blobSize(env, hex)) === row.size) {
+    // Someone else already published these bytes: drop ours, nothing to verify or copy.
+    await env.BLOBS.resumeMultipartUpload(staging, row.r2UploadId)
+      .abort()
+      .catch(() => undefined);
+    await finish("completed");
+    return { digest: row.digest, size: row.size, created: false, replayed: false };
+  }
+  try {
+    await env.BLOBS.resumeMultipartUpload(staging, row.r2UploadId).complete(parts);
+  } catch (error) {
+    await transitionUpload(db, row.id, ["completing"], "open", Date.now());
+    throw new ApiError(
+      "UPLOAD_INCOMPLETE",
+      `R2 refused to assemble the parts (re-upload them): ${(error as Error).message}`,
+    );
+  }
+  const staged = await env.BLOBS.get(staging);
+  if (!staged) throw new Error(`staged object ${staging} vanished before verification`);
+  const actual = await sha256OfStream(staged.body);
+  if (actual !== hex || staged.size !== row.size) {
+    await finish("failed");
+    throw new ApiError(
+      "DIGEST_MISMATCH",
+      `the assembled ${staged.size} bytes hash to sha256:${actual}, not ${row.digest}; nothing was published`,
+    );
+  }
+  const again = await env.BLOBS.get(staging);
+  if (!again) throw new Error(`staged object ${staging} vanished before publishing`);
+  try {
+    const written = await putVerifiedBlob(env, hex, again.body, row.size);
+    await finish("completed");
+    return { ...written, replayed: false };
+  } catch (error) {
+    // R2's own sha256 check refused the copy (the staged bytes changed under us): never publish.
+    await finish("failed");
+    throw error;
+  }
+}
+
+/** Drops the staged parts. Idempotent for an aborted upload; a completed one cannot be aborted. */
+export async function abortUpload(env: Env, actor: Actor, id: string): Promise<void> {
+  const db = createDb(env.DB);
+  const row = await ownUpload(env, id, actor);
+  if (row.state === "aborted") return;
+  if (!(await transitionUpload(db, id, ["open", "failed"], "aborted", Date.now()))) {
+    const current = await findUpload(db, id);
+    if (current?.state === "aborted") return;
+    throw new ApiError("UPLOAD_CLOSED", `upload '${id}' is ${current?.state}; it cannot be aborted`);
+  }
+  await env.BLOBS.resumeMultipartUpload(stagingKey(id), row.r2UploadId)
+    .abort()
+    .catch(() => undefined);
+  await env.BLOBS.delete(stagingKey(id));
+  await deleteParts(db, id);
+}
