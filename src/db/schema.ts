@@ -3,7 +3,9 @@
  * by wrangler); test/db/schema-drift.test.ts fails when this file and the migrated database disagree.
  * docs/storage.md explains every table. Times are epoch milliseconds.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { MetricGate } from "../domain/policy";
 import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
 
 type Json = Record<string, unknown>;
@@ -17,6 +19,8 @@ export const models = sqliteTable(
     owner: text("owner").notNull(),
     /** Highest version number ever allocated: numbers are never reused, even after a delete. */
     lastVersion: integer("last_version").notNull().default(0),
+    /** The version that was in Production before the current one: the rollback target (0003). */
+    previousProductionVersion: integer("previous_production_version"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -68,6 +72,8 @@ export const modelVersions = sqliteTable(
     index("model_versions_stage_idx").on(t.modelId, t.stage),
     index("model_versions_parent_idx").on(t.parentModel, t.parentVersion),
     index("model_versions_created_idx").on(t.createdAt),
+    // Invariant 6 backstop (migrations/0003): at most one Production version per model.
+    uniqueIndex("model_versions_one_production").on(t.modelId).where(sql`stage = 'Production'`),
   ],
 );
 
@@ -255,39 +261,58 @@ export const versionDatasets = sqliteTable(
   ],
 );
 
-/**
- * Multipart uploads in flight (issue #3). Bytes are staged in an R2 multipart upload at
- * `uploads/<id>` (`r2UploadId`); completion verifies the SHA-256 and publishes `blobs/sha256/<hex>`.
- * States: open → completing → completed | failed; open → aborted.
- */
-export const uploads = sqliteTable(
-  "uploads",
+// ---- governance (issue #4, migrations/0003) ----
+
+/** A model's release policy; a model without a row gets DEFAULT_POLICY (src/domain/policy.ts). */
+export const policies = sqliteTable("policies", {
+  modelId: text("model_id").primaryKey(),
+  gates: text("gates", { mode: "json" }).$type<MetricGate[]>().notNull(),
+  require: text("require", { mode: "json" }).$type<string[]>().notNull(),
+  requiredApprovals: integer("required_approvals").notNull().default(1),
+  protectedAliases: text("protected_aliases", { mode: "json" }).$type<string[]>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** A request to move a version to Production; decided by approvers other than the requester. */
+export const approvalRequests = sqliteTable(
+  "approval_requests",
   {
     id: text("id").primaryKey(),
-    digest: text("digest").notNull(),
-    size: integer("size").notNull(),
-    partSize: integer("part_size").notNull(),
-    partCount: integer("part_count").notNull(),
-    r2UploadId: text("r2_upload_id").notNull(),
-    state: text("state", { enum: ["open", "completing", "completed", "failed", "aborted"] })
+    modelId: text("model_id").notNull(),
+    version: integer("version").notNull(),
+    toStage: text("to_stage", { enum: ["Production"] }).notNull(),
+    requestedBy: text("requested_by").notNull(),
+    /** Token id of the requester: separation of duties compares identities, not display names. */
+    requesterId: text("requester_id").notNull(),
+    comment: text("comment").notNull().default(""),
+    status: text("status", { enum: ["pending", "approved", "rejected", "cancelled"] })
       .notNull()
-      .default("open"),
-    createdBy: text("created_by").notNull(),
+      .default("pending"),
+    /** The policy's number at the time of the request, so a later policy edit cannot move the goal. */
+    requiredApprovals: integer("required_approvals").notNull(),
     createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
+    decidedAt: integer("decided_at"),
   },
-  (t) => [index("uploads_state_idx").on(t.state, t.updatedAt)],
+  (t) => [
+    index("approval_requests_status_idx").on(t.status, t.createdAt),
+    index("approval_requests_version_idx").on(t.modelId, t.version),
+    uniqueIndex("approval_requests_one_pending")
+      .on(t.modelId, t.version)
+      .where(sql`status = 'pending'`),
+  ],
 );
 
-/** Parts received for an upload: R2's etag for each, which completion hands back to R2. */
-export const uploadParts = sqliteTable(
-  "upload_parts",
+/** One vote per approver per request. */
+export const approvals = sqliteTable(
+  "approvals",
   {
-    uploadId: text("upload_id").notNull(),
-    partNumber: integer("part_number").notNull(),
-    etag: text("etag").notNull(),
-    size: integer("size").notNull(),
-    uploadedAt: integer("uploaded_at").notNull(),
+    requestId: text("request_id").notNull(),
+    approverId: text("approver_id").notNull(),
+    approver: text("approver").notNull(),
+    decision: text("decision", { enum: ["approve", "reject"] }).notNull(),
+    comment: text("comment").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
+  (t) => [primaryKey({ columns: [t.requestId, t.approverId] })],
 );

@@ -2,7 +2,9 @@
 import type { Db } from "../db/client";
 import { deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
+import { readPolicy } from "../db/repos/policies-repo";
 import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
+import { satisfies } from "../domain/roles";
 import { aliasEtag, etagMatches } from "../domain/etags";
 import { RESERVED_ALIASES } from "../schemas/aliases";
 import type { VersionView } from "../schemas/versions";
@@ -22,6 +24,20 @@ async function currentEtag(db: Db, model: ModelRow, alias: string): Promise<stri
   return version ? aliasEtag(row.version, version.updatedAt, row.updatedAt) : null;
 }
 
+/**
+ * A policy may protect aliases (e.g. `champion`): only approvers move or delete them. An absent
+ * role means an internal caller (a job), which routes never produce.
+ */
+async function protectedAliasRefusal(db: Db, model: ModelRow, alias: string, ctx: ChangeContext) {
+  if (ctx.role === undefined || satisfies(ctx.role, "approver")) return null;
+  const { protected_aliases } = await readPolicy(db, model.id);
+  if (!protected_aliases.includes(alias)) return null;
+  return fail(
+    "PERMISSION_DENIED",
+    `alias '${alias}' is protected by the model's policy; it needs the approver role`,
+  );
+}
+
 export async function decideSetAlias(
   db: Db,
   model: ModelRow,
@@ -32,6 +48,8 @@ export async function decideSetAlias(
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
   }
+  const refusal = await protectedAliasRefusal(db, model, input.alias, ctx);
+  if (refusal) return refusal;
   const target = await findVersionRow(db, model.id, input.version);
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
   const existing = await findAlias(db, model.id, input.alias);
@@ -83,9 +101,12 @@ export async function decideDeleteAlias(
   alias: string,
   ifMatch: string | undefined,
   now: number,
+  ctx?: ChangeContext,
 ): Promise<LedgerResult<Change<null>>> {
   const existing = await findAlias(db, model.id, alias);
   if (!existing) return fail("ALIAS_NOT_FOUND", `model '${model.name}' has no alias '${alias}'`);
+  const refusal = ctx ? await protectedAliasRefusal(db, model, alias, ctx) : null;
+  if (refusal) return refusal;
   if (ifMatch !== undefined && !etagMatches(ifMatch, await currentEtag(db, model, alias))) {
     return fail("PRECONDITION_FAILED", `alias '${alias}' changed since the ETag in If-Match was issued`);
   }

@@ -24,6 +24,6 @@ export function ledgerFor(env: Env, name: string): LedgerMethods {
 
 /** Unwraps a ledger result for the HTTP layer: errors become the ApiError that onError renders. */
 export function unwrap<T>(result: LedgerResult<T>): T {
-  if (!result.ok) throw new ApiError(result.code, result.detail, result.errors);
+  if (!result.ok) throw new ApiError(result.code, result.detail, result.errors, result.extensions);
   return result.value;
 }

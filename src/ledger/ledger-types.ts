@@ -1,4 +1,5 @@
 import type { Statement } from "../db/client";
+import type { Role } from "../domain/roles";
 import type { ErrorCode, FieldError } from "../lib/problem";
 
 /**
@@ -7,18 +8,33 @@ import type { ErrorCode, FieldError } from "../lib/problem";
  */
 export type LedgerResult<T> =
   | { ok: true; value: T; replayed?: boolean }
-  | { ok: false; code: ErrorCode; detail: string; errors?: FieldError[] };
+  | {
+      ok: false;
+      code: ErrorCode;
+      detail: string;
+      errors?: FieldError[];
+      /** Code-specific problem members, e.g. `failed_gates` (see ApiError.extensions). */
+      extensions?: Record<string, unknown>;
+    };
 
-export const fail = (code: ErrorCode, detail: string, errors?: FieldError[]): LedgerResult<never> => ({
+export const fail = (
+  code: ErrorCode,
+  detail: string,
+  errors?: FieldError[],
+  extensions?: Record<string, unknown>,
+): LedgerResult<never> => ({
   ok: false,
   code,
   detail,
   ...(errors ? { errors } : {}),
+  ...(extensions ? { extensions } : {}),
 });
 
 /** Who asked, and under which request: recorded in the audit entry and the event. */
 export interface ChangeContext {
   actor: { id: string; name: string };
+  /** The caller's role, for rules finer than a route's minimum (protected aliases, stage edges). */
+  role?: Role | undefined;
   requestId: string;
   reason?: string | undefined;
   /** Present when the request carried an Idempotency-Key (scoped to actor and route). */

@@ -11,6 +11,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { commitBatch, createDb, type Db, iso } from "../db/client";
 import { chainHead, insertAudit } from "../db/repos/audit-repo";
+import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
 import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
 import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
 import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
@@ -18,13 +19,18 @@ import type { TokenRow } from "../db/repos/tokens-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
+import type { Stage } from "../domain/lifecycle";
+import type { Policy } from "../domain/policy";
 import { newId } from "../lib/ids";
+import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas/governance";
 import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
+import { decideRequestApproval, decideVote } from "./approval-ops";
+import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
 import {
@@ -34,6 +40,7 @@ import {
   decideSetModelTag,
   decideUpdateModel,
 } from "./model-ops";
+import { decideSetPolicy } from "./policy-ops";
 import { SerialQueue } from "./serial-queue";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
 import {
@@ -151,7 +158,7 @@ export class ModelLedger extends DurableObject<Env> {
     ctx: ChangeContext,
   ): Promise<LedgerResult<null>> {
     return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideDeleteAlias(this.#db, m, alias, ifMatch, now)),
+      this.#withModel(name, (m) => decideDeleteAlias(this.#db, m, alias, ifMatch, now, ctx)),
     );
   }
 
@@ -197,6 +204,113 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) =>
       this.#withModel(name, (m) => decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now)),
     );
+  }
+
+  // ---- governance (issue #4): stages, approvals, rollback, policy ----
+
+  /** Moves a version along the stage machine; `fastTrack` is the admin's emergency promotion. */
+  transition(
+    name: string,
+    version: number,
+    input: { to: Stage; comment: string; fastTrack: boolean },
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<VersionView>> {
+    const kind = input.fastTrack ? "fast_track" : "transition";
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) =>
+        decideTransition(this.#db, m, v, { to: input.to, comment: input.comment, kind }, ctx, now),
+      ),
+    );
+  }
+
+  /** Restores the previous (or the given archived) version to Production, archiving the current. */
+  rollback(
+    name: string,
+    toVersion: number | undefined,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RollbackResult>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideRollback(this.#db, m, toVersion, ctx, now)),
+    );
+  }
+
+  /** Clears `needs_review` after a fast-track (an approver other than the fast-tracker). */
+  signOffReview(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<VersionView>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideSignOff(this.#db, m, v, ctx, now)),
+    );
+  }
+
+  setPolicy(name: string, policy: Policy, ctx: ChangeContext): Promise<LedgerResult<PolicyView>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideSetPolicy(this.#db, m, policy, ctx, now)),
+    );
+  }
+
+  requestApproval(
+    name: string,
+    version: number,
+    comment: string,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ApprovalRequestView>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideRequestApproval(this.#db, m, v, comment, ctx, now)),
+    );
+  }
+
+  /**
+   * Records an approval. When it is the last one needed, the version is promoted right after, in
+   * its own batch; should that fail (the version left Staging meanwhile), the request stays
+   * approved and a plain transition to Production completes it.
+   */
+  async approve(
+    name: string,
+    id: string,
+    comment: string,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ApprovalRequestView>> {
+    const voted = await this.#change(ctx, (now) =>
+      this.#withRequest(name, id, (m, r) => decideVote(this.#db, m, r, "approve", comment, ctx, now)),
+    );
+    if (!voted.ok || voted.value.status !== "approved") return voted;
+    const promoted = await this.#change(ctx, (now) =>
+      this.#withVersion(name, voted.value.version, (m, v) =>
+        decideTransition(
+          this.#db,
+          m,
+          v,
+          { to: "Production", comment, kind: "approval", approvalRequestId: id },
+          ctx,
+          now,
+        ),
+      ),
+    );
+    if (!promoted.ok) console.warn(`approval ${id} granted but promotion refused: ${promoted.detail}`);
+    return voted;
+  }
+
+  reject(
+    name: string,
+    id: string,
+    comment: string,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ApprovalRequestView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRequest(name, id, (m, r) => decideVote(this.#db, m, r, "reject", comment, ctx, now)),
+    );
+  }
+
+  async #withRequest<T>(
+    name: string,
+    id: string,
+    decide: (model: ModelRow, request: ApprovalRequestRow) => Promise<LedgerResult<Change<T>>>,
+  ) {
+    return this.#withModel(name, async (model) => {
+      const row = await findRequest(this.#db, id);
+      return row && row.modelId === model.id
+        ? decide(model, row)
+        : fail("APPROVAL_REQUEST_NOT_FOUND", `approval request '${id}' does not exist`);
+    });
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {

@@ -24,22 +24,20 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   RESERVED_ALIAS: 422,
+  ILLEGAL_TRANSITION: 409,
+  APPROVAL_REQUIRED: 409,
+  APPROVAL_NOT_PENDING: 409,
+  APPROVAL_ALREADY_PENDING: 409,
+  ALREADY_VOTED: 409,
+  NO_PREVIOUS_PRODUCTION: 409,
+  REVIEW_NOT_NEEDED: 409,
+  GATE_FAILED: 422,
+  SELF_APPROVAL: 403,
+  APPROVAL_REQUEST_NOT_FOUND: 404,
   // ---- events and webhooks (issue #5) ----
   WEBHOOK_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
   WEBHOOK_URL_REFUSED: 422,
-  // ---- artifact store (issue #3) ----
-  BLOB_NOT_FOUND: 404,
-  UPLOAD_NOT_FOUND: 404,
-  FILE_NOT_FOUND: 404,
-  BLOB_MISSING: 409,
-  UPLOAD_INCOMPLETE: 409,
-  UPLOAD_CLOSED: 409,
-  LENGTH_REQUIRED: 411,
-  RANGE_NOT_SATISFIABLE: 416,
-  DIGEST_MISMATCH: 422,
-  BLOB_SIZE_MISMATCH: 422,
-  PART_SIZE_MISMATCH: 422,
   INTERNAL: 500,
 } as const;
 
@@ -60,6 +58,8 @@ export interface Problem {
   code: ErrorCode;
   errors?: FieldError[];
   request_id?: string;
+  /** Code-specific members (RFC 9457 extensions), e.g. `failed_gates` for GATE_FAILED. */
+  [extension: string]: unknown;
 }
 
 /** The one error class the HTTP layer throws; `onError` renders it. */
@@ -67,13 +67,15 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;
   readonly errors: FieldError[] | undefined;
+  readonly extensions: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, detail: string, errors?: FieldError[]) {
+  constructor(code: ErrorCode, detail: string, errors?: FieldError[], extensions?: Record<string, unknown>) {
     super(detail);
     this.name = "ApiError";
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.errors = errors;
+    this.extensions = extensions;
   }
 }
 
@@ -86,6 +88,7 @@ const title = (code: ErrorCode) =>
 
 export function toProblem(error: ApiError, requestId?: string): Problem {
   return {
+    ...error.extensions,
     type: `https://registry.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
     title: title(error.code),
     status: error.status,

@@ -17,7 +17,12 @@ export function assertVisible(c: Context<AppEnv>, name: string): void {
 
 export function changeContext(c: Context<AppEnv>, reason?: string): ChangeContext {
   const actor = c.get("actor");
-  return { actor: { id: actor.id, name: actor.name }, requestId: c.get("requestId"), reason };
+  return {
+    actor: { id: actor.id, name: actor.name },
+    role: actor.role,
+    requestId: c.get("requestId"),
+    reason,
+  };
 }
 
 /**
