@@ -8,6 +8,7 @@ import { manifestProblems } from "../../domain/version-record";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
+import { assertManifestBlobs } from "../../storage/blobs";
 import { assertVisible, changeContext, idempotentContext } from "../context";
 import type * as routes from "./versions.routes";
 
@@ -36,6 +37,8 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
       `a version's metadata is limited to ${LIMITS.versionMetadataBytes} bytes of JSON; this one has ${size}`,
     );
   }
+  // Blobs are never deleted while referenced, so checking before the ledger call cannot go stale.
+  await assertManifestBlobs(c.env, input.files);
   const result = await ledgerFor(c.env, name).createVersion(name, input, await idempotentContext(c, input));
   const version = unwrap(result);
   c.header("location", `/api/v1/models/${encodeURIComponent(name)}/versions/${version.version}`);
