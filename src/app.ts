@@ -13,6 +13,7 @@ import { deploymentsRouter } from "./routes/deployments/deployments.index";
 import { cardsRouter } from "./routes/cards/cards.index";
 import { lineageRouter } from "./routes/lineage/lineage.index";
 import { metaRouter } from "./routes/meta/meta.index";
+import { mlflowRouter } from "./routes/mlflow/mlflow.index";
 import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { searchRouter } from "./routes/search/search.index";
@@ -60,6 +61,8 @@ export function createApp() {
   app.use("*", requestId);
   app.route("/", metaRouter);
   app.route("/api/v1", api);
+  // MLflow clients: its own auth + MLflow error JSON, outside the /api/v1 problem+json and JSON guard.
+  app.route("/api/2.0", mlflowRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

@@ -33,6 +33,7 @@ import { decideRequestApproval, decideVote } from "./approval-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
+import { decideDeleteVersion, decideRenameModel } from "./mlflow-ops";
 import {
   decideCreateModel,
   decideDeleteModel,
@@ -311,6 +312,20 @@ export class ModelLedger extends DurableObject<Env> {
         ? decide(model, row)
         : fail("APPROVAL_REQUEST_NOT_FOUND", `approval request '${id}' does not exist`);
     });
+  }
+
+  // ---- mlflow (issue #9): the changes only the MLflow registry API has ----
+
+  /** Renames a model (MLflow `registered-models/rename`); call it on the OLD name's instance. */
+  renameModel(name: string, newName: string, ctx: ChangeContext): Promise<LedgerResult<{ name: string }>> {
+    return this.#change(ctx, (now) => this.#withModel(name, (m) => decideRenameModel(this.#db, m, newName, now)));
+  }
+
+  /** Deletes one version (MLflow `model-versions/delete`); its number is never handed out again. */
+  deleteVersion(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<null>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideDeleteVersion(this.#db, m, v, now)),
+    );
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {

@@ -37,6 +37,8 @@ export const ProvenanceSchema = z
     code_commit: z.string().max(256).optional(),
     trained_by: z.string().max(256).optional(),
     uri: z.string().max(2048).optional(),
+    /** MLflow's `run_link` (a URL of the run in its tracking UI), kept so MLflow reads it back. */
+    run_link: z.string().max(2048).optional(),
   })
   .openapi("Provenance");
 

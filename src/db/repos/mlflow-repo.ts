@@ -1,0 +1,248 @@
+/**
+ * Reads for the MLflow facade (src/routes/mlflow): records in the shape src/mlflow/shapes maps to
+ * MLflow JSON, search compiled from the MLflow filter AST with bound parameters only, and the
+ * statement builders for the two changes only MLflow asks for (delete a version; rename is a
+ * `touchModel` patch). Lists are offset-paginated like MLflow's own `{"offset": N}` tokens.
+ */
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Filter } from "../../domain/filter/ast";
+import type { MlflowModelRecord, MlflowVersionRecord } from "../../mlflow/shapes";
+import type { Db, Statement } from "../client";
+import { aliases, models, modelTags, modelVersions, versionTags } from "../schema";
+import { modelFilterSql, versionFilterSql } from "./filter-sql";
+import { scopeCondition } from "./scope-filter";
+
+const CHUNK = 90;
+const chunks = <T>(items: T[]) =>
+  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+const versionColumns = {
+  id: modelVersions.id,
+  modelId: modelVersions.modelId,
+  name: models.name,
+  version: modelVersions.version,
+  createdAt: modelVersions.createdAt,
+  updatedAt: modelVersions.updatedAt,
+  stage: modelVersions.stage,
+  description: modelVersions.description,
+  status: modelVersions.status,
+  sourceUri: modelVersions.sourceUri,
+  runId: modelVersions.runId,
+  provenance: modelVersions.provenance,
+  fileCount: sql<number>`json_array_length(${modelVersions.files})`,
+};
+type VersionSelect = Awaited<ReturnType<typeof selectVersions>>[number];
+
+function selectVersions(db: Db, where: SQL | undefined) {
+  return db
+    .select(versionColumns)
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(where);
+}
+
+/** Tags in insertion order (rowid), as MLflow lists them. */
+async function tagsOf(db: Db, table: "model" | "version", ids: string[]) {
+  const out = new Map<string, [string, string][]>();
+  for (const part of chunks(ids)) {
+    const rows =
+      table === "model"
+        ? await db
+            .select({ owner: modelTags.modelId, key: modelTags.key, value: modelTags.value })
+            .from(modelTags)
+            .where(inArray(modelTags.modelId, part))
+            .orderBy(sql`rowid`)
+            .all()
+        : await db
+            .select({ owner: versionTags.versionId, key: versionTags.key, value: versionTags.value })
+            .from(versionTags)
+            .where(inArray(versionTags.versionId, part))
+            .orderBy(sql`rowid`)
+            .all();
+    for (const r of rows) out.set(r.owner, [...(out.get(r.owner) ?? []), [r.key, r.value]]);
+  }
+  return out;
+}
+
+async function aliasesOf(db: Db, modelIds: string[]) {
+  const out = new Map<string, { alias: string; version: number }[]>();
+  for (const part of chunks(modelIds)) {
+    const rows = await db
+      .select({ modelId: aliases.modelId, alias: aliases.alias, version: aliases.version })
+      .from(aliases)
+      .where(inArray(aliases.modelId, part))
+      .orderBy(asc(aliases.alias))
+      .all();
+    for (const r of rows) out.set(r.modelId, [...(out.get(r.modelId) ?? []), r]);
+  }
+  return out;
+}
+
+async function hydrateVersions(db: Db, rows: VersionSelect[], withAliases: boolean) {
+  const tags = await tagsOf(
+    db,
+    "version",
+    rows.map((r) => r.id),
+  );
+  const aliasMap = withAliases ? await aliasesOf(db, [...new Set(rows.map((r) => r.modelId))]) : new Map();
+  return rows.map(
+    (r): MlflowVersionRecord => ({
+      name: r.name,
+      version: r.version,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      stage: r.stage,
+      description: r.description,
+      source: r.sourceUri ?? "",
+      runId: r.runId ?? "",
+      runLink: r.provenance.run_link ?? "",
+      status: r.status,
+      tags: tags.get(r.id) ?? [],
+      aliases: ((aliasMap.get(r.modelId) ?? []) as { alias: string; version: number }[])
+        .filter((a) => a.version === r.version)
+        .map((a) => a.alias),
+      fileCount: Number(r.fileCount ?? 0),
+    }),
+  );
+}
+
+export async function readMlflowVersion(
+  db: Db,
+  name: string,
+  version: number,
+): Promise<MlflowVersionRecord | null> {
+  const rows = await selectVersions(db, and(eq(models.name, name), eq(modelVersions.version, version))).all();
+  return (await hydrateVersions(db, rows, true))[0] ?? null;
+}
+
+/** The newest version of each stage (all stages when `stages` is empty), ordered by version. */
+export async function latestMlflowVersions(
+  db: Db,
+  modelIds: string[],
+  stages: string[],
+): Promise<MlflowVersionRecord[]> {
+  const rows: VersionSelect[] = [];
+  for (const part of chunks(modelIds)) {
+    const newest = sql`${modelVersions.version} = (select max(v2.version) from model_versions v2 where v2.model_id = ${modelVersions.modelId} and v2.stage = ${modelVersions.stage})`;
+    const stageFilter = stages.length > 0 ? inArray(modelVersions.stage, stages as never[]) : undefined;
+    rows.push(
+      ...(await selectVersions(db, and(inArray(modelVersions.modelId, part), stageFilter, newest))
+        .orderBy(asc(models.name), asc(modelVersions.version))
+        .all()),
+    );
+  }
+  return hydrateVersions(db, rows, false);
+}
+
+const modelColumns = {
+  id: models.id,
+  name: models.name,
+  description: models.description,
+  createdAt: models.createdAt,
+  updatedAt: models.updatedAt,
+};
+
+async function hydrateModels(
+  db: Db,
+  rows: { id: string; name: string; description: string; createdAt: number; updatedAt: number }[],
+) {
+  const ids = rows.map((r) => r.id);
+  const [tags, aliasMap, latest] = [
+    await tagsOf(db, "model", ids),
+    await aliasesOf(db, ids),
+    await latestMlflowVersions(db, ids, []),
+  ];
+  return rows.map(
+    (r): MlflowModelRecord => ({
+      name: r.name,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      description: r.description,
+      tags: tags.get(r.id) ?? [],
+      aliases: aliasMap.get(r.id) ?? [],
+      latest: latest.filter((v) => v.name === r.name),
+    }),
+  );
+}
+
+export async function readMlflowModel(db: Db, name: string): Promise<MlflowModelRecord | null> {
+  const rows = await db.select(modelColumns).from(models).where(eq(models.name, name)).all();
+  return (await hydrateModels(db, rows))[0] ?? null;
+}
+
+// ---- search ----
+
+export interface SearchOptions {
+  filter: Filter;
+  /** Validated `[column key, descending]` pairs (see src/mlflow/order-by). */
+  order: [string, boolean][];
+  offset: number;
+  limit: number;
+  scopes: string[] | null;
+}
+
+const direction = (descending: boolean) => (descending ? desc : asc);
+
+export async function searchMlflowModels(db: Db, o: SearchOptions): Promise<MlflowModelRecord[]> {
+  const columns: Record<string, SQLiteColumn> = {
+    name: models.name,
+    last_updated_timestamp: models.updatedAt,
+    creation_timestamp: models.createdAt,
+  };
+  const orderBy = o.order.map(([key, d]) => direction(d)(columns[key] ?? models.name));
+  const rows = await db
+    .select(modelColumns)
+    .from(models)
+    .where(and(scopeCondition(models.name, o.scopes), modelFilterSql(o.filter)))
+    .orderBy(...orderBy, asc(models.name))
+    .limit(o.limit)
+    .offset(o.offset)
+    .all();
+  return hydrateModels(db, rows);
+}
+
+export async function searchMlflowVersions(db: Db, o: SearchOptions): Promise<MlflowVersionRecord[]> {
+  const columns: Record<string, SQLiteColumn> = {
+    name: models.name,
+    version_number: modelVersions.version,
+    creation_timestamp: modelVersions.createdAt,
+    last_updated_timestamp: modelVersions.updatedAt,
+  };
+  const orderBy = o.order.map(([key, d]) => direction(d)(columns[key] ?? models.name));
+  const rows = await selectVersions(
+    db,
+    and(scopeCondition(models.name, o.scopes), versionFilterSql(o.filter)),
+  )
+    .orderBy(...orderBy, asc(models.name), desc(modelVersions.version))
+    .limit(o.limit)
+    .offset(o.offset)
+    .all();
+  return hydrateVersions(db, rows, false);
+}
+
+// ---- statement builders for the ModelLedger (the only writer) ----
+
+/** Removes one version, its tags and the aliases pointing at it; `models.last_version` is untouched. */
+export function deleteVersionCascade(
+  db: Db,
+  modelId: string,
+  versionId: string,
+  version: number,
+): Statement[] {
+  return [
+    db.delete(versionTags).where(eq(versionTags.versionId, versionId)),
+    db.delete(aliases).where(and(eq(aliases.modelId, modelId), eq(aliases.version, version))),
+    db.delete(modelVersions).where(eq(modelVersions.id, versionId)),
+  ];
+}
+
+/** Version numbers of a model currently in `stage` (for `archive_existing_versions`). */
+export async function versionsInStage(db: Db, modelId: string, stage: string): Promise<number[]> {
+  const rows = await db
+    .select({ version: modelVersions.version })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.stage, stage as "None")))
+    .all();
+  return rows.map((r) => r.version);
+}

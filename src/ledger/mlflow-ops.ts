@@ -1,0 +1,89 @@
+/**
+ * Decisions for the two changes the MLflow registry API has and the native API does not:
+ * renaming a registered model and deleting a single version. Version numbers are never reused:
+ * `models.last_version` keeps the highest number ever allocated, so a deleted version's number stays
+ * taken (and answers 404 from then on).
+ */
+import type { Db } from "../db/client";
+import { deleteVersionCascade } from "../db/repos/mlflow-repo";
+import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
+import type { VersionRow } from "../db/repos/versions-repo";
+import { type Change, fail, type LedgerResult } from "./ledger-types";
+
+/**
+ * Renames a model. The ledger instance is chosen by name, so from now on the new name's instance is
+ * the writer; a stale write through the old name finds no model, and the audit chain is keyed by the
+ * model id, so UNIQUE(chain, seq) still refuses any interleaving across the two instances.
+ */
+export async function decideRenameModel(
+  db: Db,
+  model: ModelRow,
+  newName: string,
+  now: number,
+): Promise<LedgerResult<Change<{ name: string }>>> {
+  if (newName === model.name) {
+    return { ok: true, value: noChange(model, { name: newName }) };
+  }
+  if (await findModelRow(db, newName)) return fail("MODEL_ALREADY_EXISTS", `model '${newName}' already exists`);
+  const before = { name: model.name };
+  const after = { name: newName };
+  return {
+    ok: true,
+    value: {
+      statements: [touchModel(db, model.id, now, { name: newName })],
+      chain: model.id,
+      modelName: newName,
+      action: "model.renamed",
+      target: `model:${model.name}`,
+      before,
+      after,
+      event: { type: "model.updated", modelId: model.id, version: null, data: { before, after } },
+      respond: async () => after,
+    },
+  };
+}
+
+/** Deletes one version with its tags and the aliases that point at it (as MLflow does). */
+export async function decideDeleteVersion(
+  db: Db,
+  model: ModelRow,
+  version: VersionRow,
+  now: number,
+): Promise<LedgerResult<Change<null>>> {
+  const before = { version: version.version, stage: version.stage, manifest_digest: version.manifestDigest };
+  return {
+    ok: true,
+    value: {
+      statements: [
+        ...deleteVersionCascade(db, model.id, version.id, version.version),
+        touchModel(db, model.id, now),
+      ],
+      chain: model.id,
+      modelName: model.name,
+      action: "model_version.deleted",
+      target: `model:${model.name}/versions/${version.version}`,
+      before,
+      after: null,
+      event: {
+        type: "model_version.deleted",
+        modelId: model.id,
+        version: version.version,
+        data: { before, after: null },
+      },
+      respond: async () => null,
+    },
+  };
+}
+
+function noChange<T>(model: ModelRow, value: T): Change<T> {
+  return {
+    statements: [],
+    chain: model.id,
+    modelName: model.name,
+    action: "none",
+    target: `model:${model.name}`,
+    before: null,
+    after: null,
+    respond: async () => value,
+  };
+}

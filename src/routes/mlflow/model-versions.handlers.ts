@@ -1,0 +1,165 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import { searchMlflowVersions, versionsInStage } from "../../db/repos/mlflow-repo";
+import { findModelRow } from "../../db/repos/models-repo";
+import type { AppEnv } from "../../env";
+import { ledgerFor } from "../../ledger/ledger-client";
+import { modelNotFound } from "../../mlflow/errors";
+import { parseMlflowFilter } from "../../mlflow/filter";
+import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
+import { tagMap, toModelVersion } from "../../mlflow/shapes";
+import { changeContext } from "../context";
+import { artifactRootUrl } from "./artifacts.handlers";
+import { assertVisible, canonicalStage, must, versionRecord } from "./mlflow-context";
+import type * as routes from "./model-versions.routes";
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
+
+/** MLflow's client asks for 10000 per page; we answer at most 1000 and hand out a page token. */
+const VERSIONS_DEFAULT = 10_000;
+const VERSIONS_THRESHOLD = 200_000;
+const VERSIONS_PAGE_CAP = 1_000;
+
+export const create: Handler<"create"> = async (c) => {
+  const body = c.req.valid("json");
+  assertVisible(c, body.name);
+  // MLflow's source and run map onto our provenance; the files stay where `source` says.
+  const input = {
+    description: body.description ?? "",
+    tags: tagMap(body.tags),
+    params: {},
+    metrics: {},
+    slices: {},
+    datasets: [],
+    source: {
+      uri: body.source,
+      ...(body.run_id ? { run_id: body.run_id } : {}),
+      ...(body.run_link ? { run_link: body.run_link } : {}),
+    },
+    files: [],
+  };
+  const created = must(await ledgerFor(c.env, body.name).createVersion(body.name, input, changeContext(c)), {
+    name: body.name,
+  });
+  return c.json(
+    { model_version: toModelVersion(await versionRecord(c, body.name, created.version), true) },
+    200,
+  );
+};
+
+export const get: Handler<"get"> = async (c) => {
+  const { name, version } = c.req.valid("query");
+  assertVisible(c, name);
+  return c.json({ model_version: toModelVersion(await versionRecord(c, name, version), true) }, 200);
+};
+
+export const update: Handler<"update"> = async (c) => {
+  const { name, version, description } = c.req.valid("json");
+  assertVisible(c, name);
+  if (description !== undefined) {
+    must(await ledgerFor(c.env, name).updateVersion(name, version, description, changeContext(c)), {
+      name,
+      version,
+    });
+  }
+  return c.json({ model_version: toModelVersion(await versionRecord(c, name, version), true) }, 200);
+};
+
+export const remove: Handler<"remove"> = async (c) => {
+  const { name, version } = c.req.valid("json");
+  assertVisible(c, name);
+  must(await ledgerFor(c.env, name).deleteVersion(name, version, changeContext(c)), { name, version });
+  return c.json({}, 200);
+};
+
+export const search: Handler<"search"> = async (c) => {
+  const q = c.req.valid("query");
+  const limit = Math.min(maxResults(q.max_results, VERSIONS_DEFAULT, VERSIONS_THRESHOLD), VERSIONS_PAGE_CAP);
+  const offset = decodeOffsetToken(q.page_token);
+  const order = parseOrderBy(q.order_by, [
+    "name",
+    "version_number",
+    "creation_timestamp",
+    "last_updated_timestamp",
+  ]);
+  const rows = await searchMlflowVersions(createDb(c.env.DB), {
+    filter: parseMlflowFilter(q.filter, "versions"),
+    // MLflow's default: name ASC, then version DESC.
+    order:
+      order.length > 0
+        ? order
+        : [
+            ["name", false],
+            ["version_number", true],
+          ],
+    offset,
+    limit: limit + 1,
+    scopes: c.get("actor").scopes,
+  });
+  const page = rows.slice(0, limit);
+  return c.json(
+    {
+      ...(page.length > 0 ? { model_versions: page.map((v) => toModelVersion(v, false)) } : {}),
+      ...(rows.length > limit ? { next_page_token: encodeOffsetToken(offset + limit) } : {}),
+    },
+    200,
+  );
+};
+
+/**
+ * Stages go through the governance stage machine, so policies, gates and approvals apply: a move
+ * that needs an approval is refused with PERMISSION_DENIED (the client raises it), never faked.
+ * `archive_existing_versions` then archives the others in that stage, each through the ledger.
+ */
+export const transition: Handler<"transition"> = async (c) => {
+  const { name, version, stage, archive_existing_versions } = c.req.valid("json");
+  assertVisible(c, name);
+  const to = canonicalStage(stage);
+  const ledger = ledgerFor(c.env, name);
+  const ctx = changeContext(c);
+  must(await ledger.transition(name, version, { to, comment: "", fastTrack: false }, ctx), { name, version });
+  if (archive_existing_versions && (to === "Staging" || to === "Production")) {
+    const db = createDb(c.env.DB);
+    const model = await findModelRow(db, name);
+    if (!model) throw modelNotFound(name);
+    for (const other of await versionsInStage(db, model.id, to)) {
+      if (other === version) continue;
+      const archived = {
+        to: "Archived" as const,
+        comment: `archived: v${version} entered ${to}`,
+        fastTrack: false,
+      };
+      must(await ledger.transition(name, other, archived, ctx), { name, version: other });
+    }
+  }
+  return c.json({ model_version: toModelVersion(await versionRecord(c, name, version), true) }, 200);
+};
+
+export const setTag: Handler<"setTag"> = async (c) => {
+  const { name, version, key, value } = c.req.valid("json");
+  assertVisible(c, name);
+  must(await ledgerFor(c.env, name).setVersionTag(name, version, key, value, changeContext(c)), {
+    name,
+    version,
+  });
+  return c.json({}, 200);
+};
+
+export const deleteTag: Handler<"deleteTag"> = async (c) => {
+  const { name, version, key } = c.req.valid("json");
+  assertVisible(c, name);
+  must(await ledgerFor(c.env, name).deleteVersionTag(name, version, key, changeContext(c)), {
+    name,
+    version,
+  });
+  return c.json({}, 200);
+};
+
+/** Files in our store download from our MLflow artifact endpoints; otherwise from `source`. */
+export const downloadUri: Handler<"downloadUri"> = async (c) => {
+  const { name, version } = c.req.valid("query");
+  assertVisible(c, name);
+  const record = await versionRecord(c, name, version);
+  const uri = record.fileCount > 0 ? artifactRootUrl(c.req.url, name, version) : record.source;
+  return c.json({ artifact_uri: uri }, 200);
+};
