@@ -8,6 +8,8 @@ import { authenticate } from "./middleware/auth";
 import { jsonBody } from "./middleware/json-body";
 import { requestId } from "./middleware/request-id";
 import { aliasesRouter } from "./routes/aliases/aliases.index";
+import { blobsRawRouter, blobsRouter } from "./routes/blobs/blobs.index";
+import { filesRouter } from "./routes/files/files.index";
 import { governanceRouter } from "./routes/governance/governance.index";
 import { deploymentsRouter } from "./routes/deployments/deployments.index";
 import { cardsRouter } from "./routes/cards/cards.index";
@@ -18,6 +20,7 @@ import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { searchRouter } from "./routes/search/search.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
+import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
 import { versionsRouter } from "./routes/versions/versions.index";
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 
@@ -44,7 +47,13 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
 export function createApp() {
   const api = createRouter();
   api.use("*", authenticate);
+  // Raw-body routes (blob and part uploads) answer before the JSON body guard below would read them.
+  api.route("/", blobsRawRouter);
+  api.route("/", uploadsRawRouter);
   api.use("*", jsonBody);
+  api.route("/", blobsRouter);
+  api.route("/", uploadsRouter);
+  api.route("/", filesRouter);
   api.route("/", modelsRouter);
   api.route("/", versionsRouter);
   api.route("/", searchRouter);

@@ -316,3 +316,40 @@ export const approvals = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.requestId, t.approverId] })],
 );
+
+/**
+ * Multipart uploads in flight (issue #3). Bytes are staged in an R2 multipart upload at
+ * `uploads/<id>` (`r2UploadId`); completion verifies the SHA-256 and publishes `blobs/sha256/<hex>`.
+ * States: open → completing → completed | failed; open → aborted.
+ */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    digest: text("digest").notNull(),
+    size: integer("size").notNull(),
+    partSize: integer("part_size").notNull(),
+    partCount: integer("part_count").notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    state: text("state", { enum: ["open", "completing", "completed", "failed", "aborted"] })
+      .notNull()
+      .default("open"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("uploads_state_idx").on(t.state, t.updatedAt)],
+);
+
+/** Parts received for an upload: R2's etag for each, which completion hands back to R2. */
+export const uploadParts = sqliteTable(
+  "upload_parts",
+  {
+    uploadId: text("upload_id").notNull(),
+    partNumber: integer("part_number").notNull(),
+    etag: text("etag").notNull(),
+    size: integer("size").notNull(),
+    uploadedAt: integer("uploaded_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
+);
