@@ -101,6 +101,23 @@ async function main() {
     log("reported", { version: running.version, status, in_sync: view.in_sync, drift: view.drift });
   };
 
+  /** Downloads the missing blobs and installs; once more if the cache held bytes gone bad. */
+  const fetchAndInstall = async (resolution) => {
+    for (let attempt = 1; ; attempt++) {
+      for (const file of resolution.files) {
+        if (await store.hasBlob(file)) continue;
+        log("downloading", { path: file.path, digest: file.digest, size: file.size });
+        await store.addBlob(file, (dest) => registry.download(file, dest));
+      }
+      try {
+        return await store.install(resolution);
+      } catch (error) {
+        if (attempt > 1 || !error?.dropped) throw error;
+        log("cache_repaired", { dropped: error.dropped });
+      }
+    }
+  };
+
   const cycle = async () => {
     const answer = await registry.resolve(opts.name, opts.alias, running ? etag : null);
     if (answer === null) {
@@ -111,13 +128,8 @@ async function main() {
     const { resolution } = answer;
     log("resolved", { version: resolution.version, manifest_digest: resolution.manifest_digest });
     if (running?.digest !== resolution.manifest_digest) {
-      for (const file of resolution.files) {
-        if (await store.hasBlob(file)) continue;
-        log("downloading", { path: file.path, digest: file.digest, size: file.size });
-        await store.addBlob(file, (dest) => registry.download(file, dest));
-      }
-      const measured = await store.install(resolution);
-      await store.swap(resolution.manifest_digest);
+      const { dir, measured } = await fetchAndInstall(resolution);
+      await store.swap(dir);
       running = { version: resolution.version, digest: measured, loadedAt: new Date().toISOString() };
       log("swapped", { version: resolution.version, manifest_digest: measured });
       await store.prune(opts.keep);

@@ -1,7 +1,8 @@
 // The serving node's directory. Nothing a model server reads is ever written in place:
 //
-//   DIR/current -> versions/<hex>     symlink, replaced by rename(2): atomic, old or new, never half
-//   DIR/versions/<hex>/…              a complete version tree; appears only by renaming a finished one
+//   DIR/current -> versions/<hex>-<n>  symlink, replaced by rename(2): atomic, old or new, never half
+//   DIR/versions/<hex>-<n>/…          a complete version tree (<hex>: its manifest digest; <n>: this
+//                                     install); appears only by renaming a finished one, never edited
 //   DIR/manifests/<hex>.json          what the registry said that version is (for GC and restarts)
 //   DIR/blobs/sha256/<hex>            verified blob cache: a blob appears only after its digest checked
 //   DIR/.tmp/                         partial downloads and assemblies; wiped on start
@@ -69,13 +70,14 @@ export class NodeStore {
     }
   }
 
-  /** The version `current` points at, as last installed: `{ hex, manifest }`, or null. */
+  /** The version `current` points at, as last installed: `{ dir, hex, manifest }`, or null. */
   async current() {
     try {
       const target = await readlink(join(this.dir, "current"));
-      const hex = target.split("/").pop() ?? "";
+      const dir = target.split("/").pop() ?? "";
+      const hex = dir.split("-")[0] ?? "";
       const manifest = JSON.parse(await readFile(join(this.dir, "manifests", `${hex}.json`), "utf8"));
-      return { hex, manifest };
+      return { dir, hex, manifest };
     } catch {
       return null;
     }
@@ -83,11 +85,12 @@ export class NodeStore {
 
   /**
    * Builds a version tree from cached blobs in .tmp, checks the digest of what is actually on
-   * disk against the resolution, then renames it into versions/. Returns the measured digest.
+   * disk against the resolution, then renames it into versions/ under a fresh name (so a tree in
+   * use, even a damaged one, is never replaced in place). Returns `{ dir, measured }`.
    */
   async install(resolution) {
     const hex = hexOf(resolution.manifest_digest);
-    const final = join(this.dir, "versions", hex);
+    const dir = `${hex}-${randomBytes(4).toString("hex")}`;
     const staging = join(this.tmp, `assemble-${randomBytes(4).toString("hex")}`);
     await mkdir(staging, { recursive: true });
     try {
@@ -103,35 +106,49 @@ export class NodeStore {
       }
       const measured = await measure(staging, resolution.files);
       if (measured !== resolution.manifest_digest) {
-        throw new Error(
-          `assembled files have manifest digest ${measured}, expected ${resolution.manifest_digest}`,
-        );
+        // Cached bytes changed after they were verified (a hard-linked file edited in place, disk
+        // corruption): drop the blobs that no longer hash right, so the next attempt re-downloads.
+        const dropped = await this.#dropCorrupt(resolution.files);
+        const message = `assembled files have manifest digest ${measured}, expected ${resolution.manifest_digest}`;
+        throw Object.assign(new Error(message), { dropped });
       }
       await writeFile(join(this.dir, "manifests", `${hex}.json`), JSON.stringify(resolution));
-      // Never replace the tree `current` points at (same bytes re-registered as another version).
-      if ((await this.current())?.hex === hex) return measured;
-      await rm(final, { recursive: true, force: true });
-      await rename(staging, final);
-      return measured;
+      await rename(staging, join(this.dir, "versions", dir));
+      return { dir, measured };
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
   }
 
-  /** Points `current` at versions/<hex> with one rename of a fresh symlink over the old one. */
-  async swap(manifestDigest) {
+  async #dropCorrupt(files) {
+    let dropped = 0;
+    for (const file of files) {
+      const path = this.blobPath(file.digest);
+      if ((await hashFile(path).catch(() => null))?.digest !== file.digest) {
+        await rm(path, { force: true });
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Points `current` at versions/<dir> with one rename of a fresh symlink over the old one. */
+  async swap(dir) {
     const next = join(this.tmp, `current-${randomBytes(4).toString("hex")}`);
-    await symlink(join("versions", hexOf(manifestDigest)), next);
+    await symlink(join("versions", dir), next);
     await rename(next, join(this.dir, "current"));
   }
 
   /** Digest of what `current` holds now, measured from the bytes (null when there is none). */
   async measureCurrent() {
     const now = await this.current();
-    return now ? measure(join(this.dir, "versions", now.hex), now.manifest.files) : null;
+    return now ? measure(join(this.dir, "versions", now.dir), now.manifest.files) : null;
   }
 
-  /** Keeps the `keep` most recent versions (current included) and the blobs they use. */
+  /**
+   * Keeps the `keep` most recent versions (current first) and the blobs they use. For the current
+   * version only the tree `current` points at survives (older installs of it may be damaged).
+   */
   async prune(keep) {
     const now = await this.current();
     const manifests = [];
@@ -140,14 +157,20 @@ export class NodeStore {
       manifests.push({ hex: name.replace(/\.json$/, ""), path, mtime: (await stat(path)).mtimeMs });
     }
     manifests.sort((a, b) => (a.hex === now?.hex ? -1 : b.hex === now?.hex ? 1 : b.mtime - a.mtime));
+    const kept = new Set();
     const used = new Set();
     for (const [i, m] of manifests.entries()) {
       if (i < keep) {
+        kept.add(m.hex);
         for (const f of JSON.parse(await readFile(m.path, "utf8")).files) used.add(hexOf(f.digest));
-        continue;
+      } else {
+        await rm(m.path, { force: true });
       }
-      await rm(join(this.dir, "versions", m.hex), { recursive: true, force: true });
-      await rm(m.path, { force: true });
+    }
+    for (const dir of await readdir(join(this.dir, "versions"))) {
+      const hex = dir.split("-")[0] ?? "";
+      const keepIt = dir === now?.dir || (kept.has(hex) && hex !== now?.hex);
+      if (!keepIt) await rm(join(this.dir, "versions", dir), { recursive: true, force: true });
     }
     for (const blob of await readdir(join(this.dir, "blobs", "sha256"))) {
       if (!used.has(blob)) await rm(join(this.dir, "blobs", "sha256", blob), { force: true });
@@ -165,15 +188,10 @@ export async function measure(root, manifestFiles) {
   const entries = [];
   for (const path of await walk(root)) {
     const rel = relative(root, path).split(sep).join("/");
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of createReadStream(path)) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
+    const { digest, size } = await hashFile(path);
     entries.push({
       path: rel,
-      digest: `sha256:${hash.digest("hex")}`,
+      digest,
       size,
       media_type: mediaType.get(rel) ?? "application/octet-stream",
     });
@@ -182,6 +200,16 @@ export async function measure(root, manifestFiles) {
   return `sha256:${createHash("sha256")
     .update(canonicalize(entries) ?? "[]")
     .digest("hex")}`;
+}
+
+async function hashFile(path) {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { digest: `sha256:${hash.digest("hex")}`, size };
 }
 
 async function walk(dir) {
