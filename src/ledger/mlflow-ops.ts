@@ -24,7 +24,8 @@ export async function decideRenameModel(
   if (newName === model.name) {
     return { ok: true, value: noChange(model, { name: newName }) };
   }
-  if (await findModelRow(db, newName)) return fail("MODEL_ALREADY_EXISTS", `model '${newName}' already exists`);
+  if (await findModelRow(db, newName))
+    return fail("MODEL_ALREADY_EXISTS", `model '${newName}' already exists`);
   const before = { name: model.name };
   const after = { name: newName };
   return {
@@ -50,6 +51,13 @@ export async function decideDeleteVersion(
   version: VersionRow,
   now: number,
 ): Promise<LedgerResult<Change<null>>> {
+  // Same rule as deleting a model: what serves or is about to serve must be archived first.
+  if (version.stage === "Staging" || version.stage === "Production") {
+    return fail(
+      "MODEL_HAS_ACTIVE_VERSIONS",
+      `archive v${version.version} (${version.stage}) of '${model.name}' before deleting it`,
+    );
+  }
   const before = { version: version.version, stage: version.stage, manifest_digest: version.manifestDigest };
   return {
     ok: true,

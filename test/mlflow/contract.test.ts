@@ -330,6 +330,29 @@ describe("MLflow API: bad input gets MLflow's errors, never a 500", () => {
     });
   });
 
+  it("deleting a tag that is not set succeeds as in MLflow; on a missing model it is 404", async () => {
+    const name = uniqueName("tags");
+    await mlflow("POST", "registered-models/create", { name });
+    await mlflow("POST", "model-versions/create", { name, source: "s3://x" });
+    expect(await mlflow("DELETE", "registered-models/delete-tag", { name, key: "never-set" })).toMatchObject({
+      status: 200,
+      body: {},
+    });
+    expect(
+      await mlflow("DELETE", "model-versions/delete-tag", { name, version: "1", key: "never-set" }),
+    ).toMatchObject({ status: 200, body: {} });
+    const missing = await mlflow("DELETE", "registered-models/delete-tag", {
+      name: "no-such-model-x",
+      key: "k",
+    });
+    expect(missing.status).toBe(404);
+    const noVersion = await mlflow("DELETE", "model-versions/delete-tag", { name, version: "7", key: "k" });
+    expect(noVersion.body).toEqual({
+      error_code: "RESOURCE_DOES_NOT_EXIST",
+      message: `Model Version (name=${name}, version=7) not found`,
+    });
+  });
+
   it("create a version of a model that does not exist", async () => {
     const res = await mlflow("POST", "model-versions/create", { name: "does-not-exist", source: "s3://x/y" });
     expect(res.status).toBe(404);

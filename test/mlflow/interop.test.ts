@@ -8,6 +8,7 @@ import { api, createModel, createToken, json, uniqueName } from "../support/api"
 import { putBlob } from "../support/blobs";
 import { mlflow } from "./support";
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers; the tests check them field by field
 type Version = Record<string, any>;
 
 describe("MLflow and the native API agree", () => {
@@ -213,6 +214,12 @@ describe("transition-stage goes through governance", () => {
     expect(prod.body.message).toMatch(/APPROVAL_REQUIRED/);
     const after = await mlflow("GET", "model-versions/get", { name, version: "1" });
     expect(after.body.model_version.current_stage).toBe("Staging");
+    // A version in Staging/Production must be archived before it can be deleted (as for models).
+    const del = await mlflow("DELETE", "model-versions/delete", { name, version: "1" });
+    expect(del.status).toBe(409);
+    expect(del.body.error_code).toBe("RESOURCE_CONFLICT");
+    expect(del.body.message).toMatch(/archive v1 \(Staging\)/);
+    expect((await mlflow("GET", "model-versions/get", { name, version: "1" })).status).toBe(200);
   });
 
   it("archive_existing_versions archives the other versions in the target stage", async () => {

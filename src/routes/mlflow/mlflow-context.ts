@@ -13,6 +13,15 @@ export function assertVisible(c: Context<AppEnv>, name: string): void {
   if (!inScope(c.get("actor").scopes, name)) throw modelNotFound(name);
 }
 
+/**
+ * Deleting a tag that is not there succeeds in MLflow (its store skips it); our ledger refuses with
+ * NOT_FOUND, which MLflow callers must not see. Model/version not found still fail.
+ */
+export function mustUnlessTagMissing(result: LedgerResult<unknown>, subject: Subject): void {
+  if (!result.ok && result.code === "NOT_FOUND") return;
+  must(result, subject);
+}
+
 /** A ledger result's value, or the MLflow error for its refusal. */
 export function must<T>(result: LedgerResult<T>, subject: Subject): T {
   if (!result.ok) throw fromCode(result.code, result.detail, subject);

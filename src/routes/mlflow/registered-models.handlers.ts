@@ -10,7 +10,14 @@ import { parseMlflowFilter } from "../../mlflow/filter";
 import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
 import { tagMap, toModelVersion, toRegisteredModel } from "../../mlflow/shapes";
 import { changeContext } from "../context";
-import { assertVisible, canonicalStage, modelRecord, must, versionRecord } from "./mlflow-context";
+import {
+  assertVisible,
+  canonicalStage,
+  modelRecord,
+  must,
+  mustUnlessTagMissing,
+  versionRecord,
+} from "./mlflow-context";
 import type * as routes from "./registered-models.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -105,7 +112,7 @@ export const setTag: Handler<"setTag"> = async (c) => {
 export const deleteTag: Handler<"deleteTag"> = async (c) => {
   const { name, key } = c.req.valid("json");
   assertVisible(c, name);
-  must(await ledgerFor(c.env, name).deleteModelTag(name, key, changeContext(c)), { name });
+  mustUnlessTagMissing(await ledgerFor(c.env, name).deleteModelTag(name, key, changeContext(c)), { name });
   return c.json({}, 200);
 };
 
