@@ -8,6 +8,7 @@ const health = createRoute({
   path: "/healthz",
   tags: ["meta"],
   summary: "Liveness: the Worker answers and D1 is reachable",
+  security: [],
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ status: z.literal("ok"), d1: z.boolean() }) } },
