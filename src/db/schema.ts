@@ -353,3 +353,56 @@ export const uploadParts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
 );
+
+/**
+ * Webhook subscriptions (issue #5). `secret` is the signing secret encrypted at rest (AES-GCM,
+ * src/events/secret-box.ts): it must be recoverable because HMAC signing needs the key itself.
+ */
+export const webhookSubscriptions = sqliteTable(
+  "webhook_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    /** Event types, or ["*"] for all. */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    /** Model-name glob (`fraud-*`); null matches every model. */
+    modelPattern: text("model_pattern"),
+    secret: text("secret").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    description: text("description").notNull().default(""),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_subscriptions_created_idx").on(t.createdAt)],
+);
+
+/**
+ * One row per (event, subscription): the id is derived from both, so a redelivered queue message
+ * finds the same row instead of creating a second delivery.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    eventType: text("event_type").notNull(),
+    modelName: text("model_name").notNull(),
+    sequence: integer("sequence").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed", "dead"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    latencyMs: integer("latency_ms"),
+    nextRetryAt: integer("next_retry_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_subscription_unique").on(t.eventId, t.subscriptionId),
+    index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt),
+  ],
+);
