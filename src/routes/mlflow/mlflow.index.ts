@@ -3,6 +3,8 @@
  * `/api/2.0/mlflow-artifacts/...`). Bearer tokens (what MLFLOW_TRACKING_TOKEN sends) authenticate
  * and roles/scopes apply; errors render as MLflow's `{"error_code","message"}`.
  */
+import { bodyLimit } from "hono/body-limit";
+import { LIMITS } from "../../domain/limits";
 import { authenticate, requireRole } from "../../middleware/auth";
 import { MlflowError } from "../../mlflow/errors";
 import { ARTIFACTS_PATH, downloadArtifact, listArtifacts } from "./artifacts.handlers";
@@ -16,6 +18,19 @@ const artifacts = ARTIFACTS_PATH.slice("/api/2.0".length);
 
 export const mlflowRouter = createMlflowRouter();
 mlflowRouter.use("*", authenticate);
+// The /api/v1 JSON guard does not run here (MLflow's errors differ), so bound bodies ourselves.
+mlflowRouter.use(
+  "*",
+  bodyLimit({
+    maxSize: LIMITS.jsonBodyBytes,
+    onError: () => {
+      throw new MlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `request bodies are limited to ${LIMITS.jsonBodyBytes} bytes`,
+      );
+    },
+  }),
+);
 mlflowRouter
   .openapi(models.create, modelHandlers.create)
   .openapi(models.get, modelHandlers.get)
