@@ -123,6 +123,17 @@ describe("deployment reports", () => {
     ]);
   });
 
+  it("concurrent drifting reports from one node open exactly one episode (the ledger serialises)", async () => {
+    const name = uniqueName("dep");
+    await modelWithVersions(name, 1, 1);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => report(name, { node_id: "racer", version: 1, manifest_digest: WRONG })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect((await driftEvents(name)).map((e) => e.state)).toEqual(["started"]);
+    expect((await nodes(name))[0]?.drift_episodes).toBe(1);
+  });
+
   it("keeps drift state per node: one node drifting does not touch another", async () => {
     const name = uniqueName("dep");
     const [v1] = await modelWithVersions(name, 1, 1);
