@@ -77,6 +77,33 @@ describe("scoped tokens see nothing outside their scope (404, never 403)", () =>
     );
     expect(audit.items.length).toBeGreaterThan(0);
     expect(audit.items.every((e) => e.model?.startsWith("fraud-"))).toBe(true);
+    // the core read paths hide it too: get, list, search, lineage, and writes to it
+    const reads: [string, string, unknown?][] = [
+      ["GET", `/api/v1/models/${other}`],
+      ["GET", `/api/v1/models/${other}/versions/1`],
+      ["GET", `/api/v1/models/${other}/versions/1/lineage`],
+      ["PUT", `/api/v1/models/${other}/aliases/champion`, { version: 1 }],
+      ["PATCH", `/api/v1/models/${other}`, { description: "mine now" }],
+    ];
+    for (const [method, path, body] of reads) {
+      await expectStatus(await api(method, path, { token: scopedAdmin, body }), 404, "MODEL_NOT_FOUND");
+    }
+    const models = await json<{ items: { name: string }[] }>(
+      await api("GET", "/api/v1/models?page_size=1000", { token: scopedAdmin }),
+    );
+    expect(models.items.map((m) => m.name)).toContain(mine);
+    expect(models.items.map((m) => m.name)).not.toContain(other);
+    const search = await json<{ items: { name: string }[] }>(
+      await api(
+        "GET",
+        `/api/v1/model-versions?filter=${encodeURIComponent("stage = 'Staging'")}&page_size=1000`,
+        {
+          token: scopedAdmin,
+        },
+      ),
+    );
+    expect(search.items.map((v) => v.name)).toContain(mine);
+    expect(search.items.map((v) => v.name)).not.toContain(other);
     // inside the scope everything works
     await expectStatus(
       await api("POST", `/api/v1/approval-requests/${mineReq.id}/approve`, {
