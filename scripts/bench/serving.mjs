@@ -1,0 +1,161 @@
+// `node scripts/bench/serving.mjs [--quick]`: the serving side's figures over HTTP, each beside a
+// baseline measured in the same run: a bare route (the HTTP floor) for resolve, and reports that
+// open/close a drift episode (through the model's Durable Object, audited, with an event) for the
+// heartbeat fast path. Prints JSON, then a Markdown table.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startRegistry } from "../lib/registry-server.mjs";
+import { markdownTable, now, pool, progress, round, summary } from "./lib/measure.mjs";
+
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const N = args.quick ? 200 : 2000;
+const FILES = 50;
+
+const registry = await startRegistry({
+  port: 0,
+  stateDir: mkdtempSync(join(tmpdir(), "bench-serving-state-")),
+  outDir: mkdtempSync(join(tmpdir(), "bench-serving-dist-")),
+  token: "bench-admin",
+  crons: false,
+  quiet: true,
+});
+const auth = { authorization: `Bearer ${registry.token}` };
+const call = (method, path, body, extra = {}) =>
+  fetch(`${registry.url}${path}`, {
+    method,
+    headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}), ...extra },
+    body: body && JSON.stringify(body),
+  });
+async function must(res, status) {
+  if (res.status !== status) throw new Error(`${res.status} ${await res.text()}`);
+  return res;
+}
+async function timed(label, total, concurrency, task) {
+  const samples = [];
+  const bar = progress(label, total);
+  const t = now();
+  await pool(
+    total,
+    concurrency,
+    async (i) => {
+      const t0 = now();
+      await task(i);
+      samples.push(now() - t0);
+    },
+    bar,
+  );
+  bar.stop();
+  return { ...summary(samples), rate: total / ((now() - t) / 1000) };
+}
+
+const rows = [];
+const row = (figure, value, unit, baseline, baselineIs) =>
+  rows.push({
+    figure,
+    value: round(value),
+    unit,
+    baseline: round(baseline),
+    baseline_is: baselineIs,
+    ratio: round(value / baseline, 3),
+  });
+
+try {
+  const name = "bench-serving";
+  await must(await call("POST", "/api/v1/models", { name }), 201);
+  const files = [];
+  for (let i = 0; i < FILES; i++) {
+    const bytes = randomBytes(256);
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    await must(
+      await fetch(`${registry.url}/api/v1/blobs/${digest}`, {
+        method: "PUT",
+        headers: { ...auth, "content-type": "application/octet-stream" },
+        body: bytes,
+      }),
+      201,
+    );
+    files.push({ path: `shard-${String(i).padStart(3, "0")}.bin`, digest, size: bytes.length });
+  }
+  const version = await (
+    await must(await call("POST", `/api/v1/models/${name}/versions`, { files }), 201)
+  ).json();
+  await must(await call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 1 }), 200);
+
+  const floor = await timed(
+    "bare route",
+    N,
+    1,
+    async () => void (await (await fetch(`${registry.url}/docs`)).arrayBuffer()),
+  );
+  const resolvePath = `/api/v1/models/${name}/resolve?alias=champion`;
+  const first = await must(await call("GET", resolvePath), 200);
+  const etag = first.headers.get("etag");
+  const cold = await timed(
+    "resolve 200",
+    N,
+    1,
+    async () => void (await (await must(await call("GET", resolvePath), 200)).arrayBuffer()),
+  );
+  const warm = await timed(
+    "resolve 304",
+    N,
+    1,
+    async () => void (await must(await call("GET", resolvePath, undefined, { "if-none-match": etag }), 304)),
+  );
+  const aliasPath = `/api/v1/models/${name}/aliases/champion`;
+  const alias = await timed(
+    "GET alias 200",
+    N,
+    1,
+    async () => void (await (await must(await call("GET", aliasPath), 200)).arrayBuffer()),
+  );
+  row(`resolve p50, 200 with a ${FILES}-file manifest`, cold.p50_ms, "ms", floor.p50_ms, "bare route p50");
+  row(
+    `resolve p50, 200 with a ${FILES}-file manifest`,
+    cold.p50_ms,
+    "ms",
+    alias.p50_ms,
+    "GET alias (version object) p50",
+  );
+  row("resolve p50, 304 (poll, pointer unchanged)", warm.p50_ms, "ms", floor.p50_ms, "bare route p50");
+  row("resolve p99, 304", warm.p99_ms, "ms", floor.p99_ms, "bare route p99");
+
+  const report = (node, digest) =>
+    call("POST", `/api/v1/models/${name}/deployments`, {
+      node_id: node,
+      environment: "production",
+      alias: "champion",
+      version: 1,
+      manifest_digest: digest,
+      loaded_at: new Date().toISOString(),
+      status: "loaded",
+    });
+  const wrong = `sha256:${"e".repeat(64)}`;
+  const nodes = 64;
+  const heartbeats = await timed("heartbeats c=64", N, nodes, async (i) =>
+    must(await report(`n${i % nodes}`, version.manifest_digest), 200),
+  );
+  // Every report flips its node between drift and in sync: each is an episode edge through the ledger.
+  const edges = await timed("drift edges c=64", N, nodes, async (i) =>
+    must(
+      await report(`e${i % nodes}`, Math.floor(i / nodes) % 2 === 0 ? wrong : version.manifest_digest),
+      200,
+    ),
+  );
+  row(
+    "deployment reports/s, heartbeats, 64 nodes",
+    heartbeats.rate,
+    "reports/s",
+    edges.rate,
+    "drift-edge reports/s (via ledger)",
+  );
+  row("deployment report p50, heartbeat", heartbeats.p50_ms, "ms", edges.p50_ms, "drift-edge report p50");
+} finally {
+  await registry.stop();
+}
+const table = markdownTable(rows, ["figure", "value", "unit", "baseline", "baseline_is", "ratio"]);
+console.log(JSON.stringify({ generated_at: new Date().toISOString(), quick: args.quick, rows }, null, 2));
+console.log(`\n${table}\n`);
