@@ -18,6 +18,7 @@ import { metaRouter } from "./routes/meta/meta.index";
 import { mlflowRouter } from "./routes/mlflow/mlflow.index";
 import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
+import { retentionRouter } from "./routes/retention/retention.index";
 import { searchRouter } from "./routes/search/search.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
@@ -61,6 +62,7 @@ export function createApp() {
   api.route("/", cardsRouter);
   api.route("/", aliasesRouter);
   api.route("/", governanceRouter);
+  api.route("/", retentionRouter);
   api.route("/", resolveRouter);
   api.route("/", deploymentsRouter);
   api.route("/", tokensRouter);

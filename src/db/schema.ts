@@ -406,3 +406,47 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt),
   ],
 );
+
+// ---- retention (issue #6, migrations/0008_retention.sql) ----
+
+/** A model's retention policy; a model without a row gets DEFAULT_RETENTION (src/domain/retention.ts). */
+export const retentionPolicies = sqliteTable("retention_policies", {
+  modelId: text("model_id").primaryKey(),
+  keepLast: integer("keep_last").notNull(),
+  archiveAfterDays: integer("archive_after_days"),
+  purgeAfterDays: integer("purge_after_days"),
+  keepTags: text("keep_tags", { mode: "json" }).$type<string[]>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** One row per retention run (cron or admin, dry or real): counts, bytes and the actions with reasons. */
+export const retentionRuns = sqliteTable(
+  "retention_runs",
+  {
+    id: text("id").primaryKey(),
+    trigger: text("trigger", { enum: ["cron", "admin"] }).notNull(),
+    actor: text("actor").notNull(),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+    modelsScanned: integer("models_scanned").notNull(),
+    archived: integer("archived").notNull(),
+    purged: integer("purged").notNull(),
+    blobsDeleted: integer("blobs_deleted").notNull(),
+    uploadsAborted: integer("uploads_aborted").notNull(),
+    failures: integer("failures").notNull(),
+    bytesBefore: integer("bytes_before").notNull(),
+    bytesFreed: integer("bytes_freed").notNull(),
+    bytesAfter: integer("bytes_after").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index("retention_runs_started_idx").on(t.startedAt)],
+);
+
+/** The GC clock of a blob no remaining version references (see src/domain/blob-gc-plan.ts). */
+export const unreferencedBlobs = sqliteTable("unreferenced_blobs", {
+  hex: text("hex").primaryKey(),
+  size: integer("size").notNull(),
+  since: integer("since").notNull(),
+});

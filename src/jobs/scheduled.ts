@@ -1,7 +1,10 @@
 /** The cron entry: which job runs on which trigger (see wrangler.toml `[triggers]`). */
 import { sweepOutbox } from "./outbox-sweep";
+import { runRetention } from "./retention";
 
 export const FREQUENT_CRON = "*/5 * * * *";
+/** Daily: retention policies, blob GC and stale multipart uploads (src/jobs/retention.ts). */
+export const DAILY_CRON = "17 3 * * *";
 
 export async function runScheduled(
   controller: ScheduledController,
@@ -11,5 +14,15 @@ export async function runScheduled(
   const results: Record<string, unknown> = {};
   // The outbox sweep runs on every trigger: it is cheap, and losing events is not an option.
   results.outbox = await sweepOutbox(env, now);
+  if (controller.cron === DAILY_CRON) {
+    const run = await runRetention(env, {
+      now,
+      dryRun: false,
+      trigger: "cron",
+      actor: { id: "cron", name: "cron" },
+      requestId: `cron-${now}`,
+    });
+    results.retention = { id: run.id, archived: run.archived, purged: run.purged, freed: run.bytes_freed };
+  }
   return results;
 }

@@ -21,9 +21,11 @@ import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/ve
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import type { Stage } from "../domain/lifecycle";
 import type { Policy } from "../domain/policy";
+import type { RetentionPolicy } from "../domain/retention";
 import { newId } from "../lib/ids";
 import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas/governance";
 import type { CreateModelInput, ModelView } from "../schemas/models";
+import type { RetentionPolicyView } from "../schemas/retention";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
@@ -42,6 +44,12 @@ import {
   decideUpdateModel,
 } from "./model-ops";
 import { decideSetPolicy } from "./policy-ops";
+import {
+  decidePurgeArtifacts,
+  decideRetentionArchive,
+  decideSetRetention,
+  type RetentionActionResult,
+} from "./retention-ops";
 import { SerialQueue } from "./serial-queue";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
 import {
@@ -325,6 +333,45 @@ export class ModelLedger extends DurableObject<Env> {
   deleteVersion(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<null>> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decideDeleteVersion(this.#db, m, v, now)),
+    );
+  }
+
+  // ---- retention (issue #6): policy, and the archive/purge actions of a retention run ----
+
+  setRetentionPolicy(
+    name: string,
+    policy: RetentionPolicy,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RetentionPolicyView>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideSetRetention(this.#db, m, policy, ctx, now)),
+    );
+  }
+
+  /**
+   * Archives a version for retention, if a plan made on fresh state at `asOf` still says so
+   * (RETENTION_NOT_ELIGIBLE otherwise). Called by the retention job, never by a route.
+   */
+  archiveForRetention(
+    name: string,
+    version: number,
+    asOf: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RetentionActionResult>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideRetentionArchive(this.#db, m, v, asOf, now)),
+    );
+  }
+
+  /** Marks an archived version's artifacts purged (same fresh re-check); blob GC frees the bytes. */
+  purgeArtifacts(
+    name: string,
+    version: number,
+    asOf: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RetentionActionResult>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decidePurgeArtifacts(this.#db, m, v, asOf, now)),
     );
   }
 

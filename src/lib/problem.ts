@@ -50,6 +50,9 @@ export const ERROR_STATUS = {
   DIGEST_MISMATCH: 422,
   BLOB_SIZE_MISMATCH: 422,
   PART_SIZE_MISMATCH: 422,
+  // ---- retention (issue #6) ----
+  RETENTION_NOT_ELIGIBLE: 409,
+  ARTIFACTS_PURGED: 410,
   INTERNAL: 500,
 } as const;
 

@@ -5,6 +5,7 @@ import { resolveAlias } from "../../db/repos/aliases-repo";
 import { findModelRow } from "../../db/repos/models-repo";
 import { findVersionRow } from "../../db/repos/versions-repo";
 import { digestHex } from "../../domain/artifacts";
+import { ARTIFACTS_PURGED } from "../../domain/retention";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
 import { serveBlob } from "../../storage/blob-download";
@@ -33,6 +34,10 @@ async function serveManifestFile(
   const number = await pick(model.id);
   const version = number === null ? undefined : await findVersionRow(db, model.id, number);
   if (!version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no such version`);
+  // Retention purged the bytes (issue #6): the metadata stays, the files are gone for good.
+  if (version.status === ARTIFACTS_PURGED) {
+    throw new ApiError("ARTIFACTS_PURGED", `the artifacts of ${name}/${version.version} were purged by retention`);
+  }
   const file = version.files.find((f) => f.path === path);
   if (!file) throw new ApiError("FILE_NOT_FOUND", `version ${name}/${version.version} has no file '${path}'`);
   const response = await serveBlob(
