@@ -30,7 +30,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function apiUrl(conn: Connection, path: string): string {
   return `${conn.url.replace(/\/+$/, "")}/api/v1${path}`;

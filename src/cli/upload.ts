@@ -4,6 +4,7 @@
  */
 
 import { open } from "node:fs/promises";
+import { completeUpload } from "./complete-upload";
 import { digestHex } from "./hash";
 import { type Connection, RegistryError, request, requestJson } from "./http";
 import { missingParts, type PartRange, planParts } from "./parts";
@@ -158,12 +159,7 @@ export async function uploadMultipart(
     options.onBytes(part.length);
   });
   try {
-    const done = await requestJson<{ digest: string; size: number }>(
-      conn,
-      "POST",
-      `/uploads/${encodeURIComponent(session.id)}/complete`,
-      { retries: RETRIES },
-    );
+    const done = await completeUpload(conn, session.id);
     if (done.digest !== digest || done.size !== size) {
       throw new Error(`server completed ${done.digest} (${done.size} bytes), expected ${digest} (${size})`);
     }

@@ -297,6 +297,20 @@ describe("registry CLI against the real server", () => {
     expect(readFileSync(join(dest, "weights.bin")).equals(bytes)).toBe(true);
   });
 
+  it("a completion whose answer is lost is confirmed from the upload's state, not failed or redone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-lost-"));
+    writeFileSync(join(dir, "big.bin"), randomBytes(10 * MiB + 1));
+    proxy.reset({ dropCompleteAnswers: 1 });
+    const pushed = await run(["push", "cli-lost", dir, ...MULTIPART], proxy.url);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({ version: 1, parts_sent: 3 });
+    // The retry either finds the upload completed or, if it lands while the server is still
+    // verifying, gets 409 and waits for the state to settle; this run cannot force the second case.
+    const completes = proxy.seen.filter((r) => r.endsWith("/complete"));
+    const polls = proxy.seen.filter((r) => /^GET \/api\/v1\/uploads\/upl_/.test(r));
+    expect(completes.length + polls.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("bad input gets a clear message and exit code 1", async () => {
     const missing = await run(["pull", "cli-fraud@nope", join(tmpdir(), "never")]);
     expect(missing.code).toBe(1);

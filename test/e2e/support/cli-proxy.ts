@@ -16,6 +16,8 @@ export interface ProxyMode {
   partsAllowed?: number;
   /** Let this many part PUTs through, then hold every later one unanswered (until the client dies). */
   partsBeforeHang?: number;
+  /** Forward this many `POST /uploads/{id}/complete` to the server but lose their answers. */
+  dropCompleteAnswers?: number;
   /** Hold every blob download unanswered (a stalled transfer the user interrupts). */
   hangDownloads?: boolean;
 }
@@ -57,11 +59,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === "string" && !["host", "connection", "content-length"].includes(k)) headers.set(k, v);
     }
-    const upstream = await fetch(`${target}${path}`, {
+    const forwarded = fetch(`${target}${path}`, {
       method: req.method,
       headers,
       body: body.length > 0 || req.method === "PUT" ? new Uint8Array(body) : undefined,
     });
+    if (req.method === "POST" && path.endsWith("/complete") && (state.mode.dropCompleteAnswers ?? 0) > 0) {
+      // The server goes on verifying; the client loses its connection at once (a timeout).
+      state.mode.dropCompleteAnswers = (state.mode.dropCompleteAnswers ?? 0) - 1;
+      res.destroy();
+      await forwarded.then((r) => r.arrayBuffer()).catch(() => undefined);
+      return;
+    }
+    const upstream = await forwarded;
     let bytes = Buffer.from(await upstream.arrayBuffer());
     if (isPart && upstream.ok) state.partsDone++;
     if (
