@@ -80,12 +80,14 @@ async function aliasesOf(db: Db, modelIds: string[]) {
 }
 
 async function hydrateVersions(db: Db, rows: VersionSelect[], withAliases: boolean) {
-  const tags = await tagsOf(
-    db,
-    "version",
-    rows.map((r) => r.id),
-  );
-  const aliasMap = withAliases ? await aliasesOf(db, [...new Set(rows.map((r) => r.modelId))]) : new Map();
+  const [tags, aliasMap] = await Promise.all([
+    tagsOf(
+      db,
+      "version",
+      rows.map((r) => r.id),
+    ),
+    withAliases ? aliasesOf(db, [...new Set(rows.map((r) => r.modelId))]) : new Map(),
+  ]);
   return rows.map(
     (r): MlflowVersionRecord => ({
       name: r.name,
@@ -148,11 +150,12 @@ async function hydrateModels(
   rows: { id: string; name: string; description: string; createdAt: number; updatedAt: number }[],
 ) {
   const ids = rows.map((r) => r.id);
-  const [tags, aliasMap, latest] = [
-    await tagsOf(db, "model", ids),
-    await aliasesOf(db, ids),
-    await latestMlflowVersions(db, ids, []),
-  ];
+  // Independent reads: let D1 run them concurrently.
+  const [tags, aliasMap, latest] = await Promise.all([
+    tagsOf(db, "model", ids),
+    aliasesOf(db, ids),
+    latestMlflowVersions(db, ids, []),
+  ]);
   return rows.map(
     (r): MlflowModelRecord => ({
       name: r.name,

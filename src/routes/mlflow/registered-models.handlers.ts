@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
+import { findAlias } from "../../db/repos/aliases-repo";
 import { latestMlflowVersions, searchMlflowModels } from "../../db/repos/mlflow-repo";
 import { findModelRow } from "../../db/repos/models-repo";
 import { inScope } from "../../domain/scopes";
@@ -137,8 +138,10 @@ export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
 export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("query");
   assertVisible(c, name);
-  const model = await modelRecord(c, name);
-  const target = model.aliases.find((a) => a.alias === alias);
+  const db = createDb(c.env.DB);
+  const model = await findModelRow(db, name);
+  if (!model) throw modelNotFound(name);
+  const target = await findAlias(db, model.id, alias);
   // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE (recorded), not 404.
   if (!target) throw aliasNotFound(alias);
   return c.json({ model_version: toModelVersion(await versionRecord(c, name, target.version), true) }, 200);
