@@ -14,7 +14,7 @@ export function generateSecret(): string {
 }
 
 /** The raw HMAC key of a `whsec_…` secret; null when it is not one (wrong prefix, size or alphabet). */
-export function secretKeyBytes(secret: string): Uint8Array | null {
+export function secretKeyBytes(secret: string): Uint8Array<ArrayBuffer> | null {
   if (!SECRET_PATTERN.test(secret)) return null;
   try {
     const bytes = fromBase64(secret.slice(SECRET_PREFIX.length));
@@ -55,6 +55,6 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
