@@ -20,6 +20,8 @@ export const EVENT_TYPES = [
   "model.rolled_back",
   "model_version.archived",
   "model_version.artifacts_purged",
+  // MLflow's model-versions/delete (issue #9); the native API archives instead of deleting.
+  "model_version.deleted",
   "deployment.drift",
 ] as const;
 
