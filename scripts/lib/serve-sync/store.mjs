@@ -9,8 +9,7 @@
 //
 // So a node killed at any instant (SIGKILL mid-download included) leaves `current` pointing at the
 // last complete version, and the next start simply resumes.
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import {
   copyFile,
   link,
@@ -24,8 +23,8 @@ import {
   symlink,
   writeFile,
 } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import canonicalize from "canonicalize";
+import { dirname, join, resolve, sep } from "node:path";
+import { hashFile, measure } from "./measure.mjs";
 
 const hexOf = (digest) => digest.replace(/^sha256:/, "");
 
@@ -176,48 +175,4 @@ export class NodeStore {
       if (!used.has(blob)) await rm(join(this.dir, "blobs", "sha256", blob), { force: true });
     }
   }
-}
-
-/**
- * The manifest digest of a directory as it is on disk: every regular file (not only the ones the
- * manifest names, so a file copied in by hand changes it), hashed from its bytes, media types
- * from the manifest, in the registry's canonical form (RFC 8785 JSON of the entries sorted by path).
- */
-export async function measure(root, manifestFiles) {
-  const mediaType = new Map(manifestFiles.map((f) => [f.path, f.media_type]));
-  const entries = [];
-  for (const path of await walk(root)) {
-    const rel = relative(root, path).split(sep).join("/");
-    const { digest, size } = await hashFile(path);
-    entries.push({
-      path: rel,
-      digest,
-      size,
-      media_type: mediaType.get(rel) ?? "application/octet-stream",
-    });
-  }
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return `sha256:${createHash("sha256")
-    .update(canonicalize(entries) ?? "[]")
-    .digest("hex")}`;
-}
-
-async function hashFile(path) {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { digest: `sha256:${hash.digest("hex")}`, size };
-}
-
-async function walk(dir) {
-  const out = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(path)));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
 }

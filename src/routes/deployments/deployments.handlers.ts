@@ -1,9 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import {
-  readDeployment,
-  listDeployments as readDeployments,
-  fleetSummary as readFleetSummary,
-} from "../../db/repos/deployments-repo";
+import { readDeployment, listDeployments as readDeployments } from "../../db/repos/deployments-repo";
+import { fleetSummary as readFleetSummary } from "../../db/repos/fleet-repo";
 import { findModelRow } from "../../db/repos/models-repo";
 import { exposeBookmark, requestSession } from "../../db/session";
 import { DEFAULT_STALE_AFTER_SECONDS } from "../../domain/drift";
