@@ -3,6 +3,7 @@
  * artifact endpoints serve a natively pushed version's files byte for byte, and tokens, roles,
  * scopes and the stage machine apply to MLflow callers too.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createModel, createToken, json, uniqueName } from "../support/api";
 import { putBlob } from "../support/blobs";
@@ -96,6 +97,13 @@ describe("MLflow and the native API agree", () => {
     expect(audit.items.map((e) => e.action)).toEqual(
       expect.arrayContaining(["model.renamed", "model_version.deleted"]),
     );
+    // The deletion is announced like every change: one outbox row, written with the audit entry.
+    const events = await env.DB.prepare(
+      "select type from outbox_events where model_name = ? order by sequence",
+    )
+      .bind(`${name}-b`)
+      .all<{ type: string }>();
+    expect(events.results.map((e) => e.type)).toContain("model_version.deleted");
   });
 });
 
