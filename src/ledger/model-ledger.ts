@@ -183,7 +183,7 @@ export class ModelLedger extends DurableObject<Env> {
   // ---- webhooks (issue #5): subscriptions and redeliveries, on the system ledger ----
 
   createWebhook(row: WebhookRow, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
-    return this.#change(ctx, async () => decideCreateWebhook(this.#db, row));
+    return this.#change(ctx, () => decideCreateWebhook(this.#db, row));
   }
 
   updateWebhook(id: string, patch: WebhookPatch, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {

@@ -5,9 +5,11 @@
 import type { Db } from "../db/client";
 import { findDelivery, resetDelivery, toDeliveryView } from "../db/repos/deliveries-repo";
 import {
+  countActiveWebhooks,
   deleteWebhook,
   findWebhook,
   insertWebhook,
+  MAX_ACTIVE_WEBHOOKS,
   toWebhookView,
   updateWebhook,
   type WebhookPatch,
@@ -31,7 +33,11 @@ function systemChange<T>(
   return { chain: SYSTEM_CHAIN, modelName: null, ...fields };
 }
 
-export function decideCreateWebhook(db: Db, row: WebhookRow): LedgerResult<Change<WebhookView>> {
+export async function decideCreateWebhook(
+  db: Db,
+  row: WebhookRow,
+): Promise<LedgerResult<Change<WebhookView>>> {
+  if (row.active && (await countActiveWebhooks(db)) >= MAX_ACTIVE_WEBHOOKS) return limitReached();
   return {
     ok: true,
     value: systemChange({
@@ -53,6 +59,9 @@ export async function decideUpdateWebhook(
 ): Promise<LedgerResult<Change<WebhookView>>> {
   const row = await findWebhook(db, id);
   if (!row) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  if (patch.active && !row.active && (await countActiveWebhooks(db)) >= MAX_ACTIVE_WEBHOOKS) {
+    return limitReached();
+  }
   const updated: WebhookRow = { ...row, ...patch, updatedAt: now };
   return {
     ok: true,
@@ -103,3 +112,9 @@ export async function decideRedeliver(
     }),
   };
 }
+
+const limitReached = () =>
+  fail(
+    "WEBHOOK_LIMIT_REACHED",
+    `at most ${MAX_ACTIVE_WEBHOOKS} active webhook subscriptions; deactivate or delete one first`,
+  );

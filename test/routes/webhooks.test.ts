@@ -169,4 +169,26 @@ describe("webhook subscriptions API", () => {
       expect((await api(method, path, { token: null })).status).toBe(401);
     }
   });
+
+  it("refuses to activate more subscriptions than fan-out reads (409), and frees the slot on delete", async () => {
+    // Fill up to the limit directly (1000 rows in one statement), then ask for one more.
+    await env.DB.prepare(
+      `insert into webhook_subscriptions (id, url, events, secret, active, description, created_by, created_at, updated_at)
+       select 'whk_fill_' || n, 'https://example.com/h', '["*"]', 'v1:x:y', 1, '', 'test', 0, 0
+       from (with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000) select n from c)
+       where (select count(*) from webhook_subscriptions where active = 1) + n <= 1000`,
+    ).run();
+    const res = await create({});
+    expect(res.status).toBe(409);
+    expect((await json<Problem>(res)).code).toBe("WEBHOOK_LIMIT_REACHED");
+    const paused = await create({ active: false });
+    expect(paused.status).toBe(201);
+    const hook = await json<Webhook>(paused);
+    const activate = await api("PATCH", `/api/v1/webhooks/${hook.id}`, { body: { active: true } });
+    expect(activate.status).toBe(409);
+
+    expect((await api("DELETE", "/api/v1/webhooks/whk_fill_1")).status).toBe(204);
+    expect((await api("PATCH", `/api/v1/webhooks/${hook.id}`, { body: { active: true } })).status).toBe(200);
+    await env.DB.prepare("delete from webhook_subscriptions where id like 'whk_fill_%'").run();
+  });
 });

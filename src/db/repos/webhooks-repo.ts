@@ -10,7 +10,10 @@ export type WebhookPatch = Partial<
   Pick<WebhookRow, "url" | "events" | "modelPattern" | "secret" | "active" | "description">
 >;
 
-/** Active subscriptions are few (an admin creates them); fan-out reads them all and matches in code. */
+/**
+ * Active subscriptions are few (an admin creates them); fan-out reads them all and matches in code,
+ * so the ledger refuses to activate more than this many rather than let fan-out skip any.
+ */
 export const MAX_ACTIVE_WEBHOOKS = 1000;
 
 export function toWebhookView(row: WebhookRow): WebhookView {
@@ -38,6 +41,10 @@ export async function activeWebhooks(db: Db): Promise<WebhookRow[]> {
     .where(eq(webhookSubscriptions.active, true))
     .limit(MAX_ACTIVE_WEBHOOKS)
     .all();
+}
+
+export async function countActiveWebhooks(db: Db): Promise<number> {
+  return db.$count(webhookSubscriptions, eq(webhookSubscriptions.active, true));
 }
 
 export async function listWebhooks(db: Db, pageSize: number, pageToken: string | undefined) {
