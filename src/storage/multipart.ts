@@ -16,11 +16,10 @@ import {
 } from "../db/repos/uploads-repo";
 import { ARTIFACT_LIMITS, digestHex, expectedPartSize, planParts } from "../domain/artifacts";
 import type { Actor } from "../domain/roles";
-import { toHex } from "../lib/crypto";
 import { newId } from "../lib/ids";
 import { ApiError } from "../lib/problem";
 import { stagingKey } from "./blob-keys";
-import { type BlobWrite, blobSize, putVerifiedBlob } from "./blobs";
+import { type Completion, publishUpload } from "./publish-upload";
 
 /** A completer that has not finished after this long is presumed dead; another call may take over. */
 const STALE_COMPLETION_MS = 15 * 60 * 1000;
@@ -141,15 +140,6 @@ export async function putPart(
   return { part_number: n, size: length };
 }
 
-/** SHA-256 of a stream, computed by the runtime's native DigestStream. */
-async function sha256OfStream(body: ReadableStream<Uint8Array>): Promise<string> {
-  const digester = new crypto.DigestStream("SHA-256");
-  await body.pipeTo(digester);
-  return toHex(await digester.digest);
-}
-
-export type Completion = BlobWrite & { replayed: boolean };
-
 /**
  * Verifies and publishes. Safe to call twice: a completed upload answers its result again; a
  * concurrent second call gets 409 while the first is still working.
@@ -184,60 +174,12 @@ export async function completeUpload(env: Env, actor: Actor, id: string): Promis
       `upload '${id}' is being completed by another request; retry`,
     );
   }
-  return publish(
+  return publishUpload(
     env,
     row,
     hex,
     parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
   );
-}
-
-async function publish(env: Env, row: UploadRow, hex: string, parts: R2UploadedPart[]): Promise<Completion> {
-  const db = createDb(env.DB);
-  const staging = stagingKey(row.id);
-  const finish = async (state: "completed" | "failed") => {
-    await env.BLOBS.delete(staging);
-    await deleteParts(db, row.id);
-    await transitionUpload(db, row.id, ["completing"], state, Date.now());
-  };
-  if ((await blobSize(env, hex)) === row.size) {
-    // Someone else already published these bytes: drop ours, nothing to verify or copy.
-    await env.BLOBS.resumeMultipartUpload(staging, row.r2UploadId)
-      .abort()
-      .catch(() => undefined);
-    await finish("completed");
-    return { digest: row.digest, size: row.size, created: false, replayed: false };
-  }
-  try {
-    await env.BLOBS.resumeMultipartUpload(staging, row.r2UploadId).complete(parts);
-  } catch (error) {
-    await transitionUpload(db, row.id, ["completing"], "open", Date.now());
-    throw new ApiError(
-      "UPLOAD_INCOMPLETE",
-      `R2 refused to assemble the parts (re-upload them): ${(error as Error).message}`,
-    );
-  }
-  const staged = await env.BLOBS.get(staging);
-  if (!staged) throw new Error(`staged object ${staging} vanished before verification`);
-  const actual = await sha256OfStream(staged.body);
-  if (actual !== hex || staged.size !== row.size) {
-    await finish("failed");
-    throw new ApiError(
-      "DIGEST_MISMATCH",
-      `the assembled ${staged.size} bytes hash to sha256:${actual}, not ${row.digest}; nothing was published`,
-    );
-  }
-  const again = await env.BLOBS.get(staging);
-  if (!again) throw new Error(`staged object ${staging} vanished before publishing`);
-  try {
-    const written = await putVerifiedBlob(env, hex, again.body, row.size);
-    await finish("completed");
-    return { ...written, replayed: false };
-  } catch (error) {
-    // R2's own sha256 check refused the copy (the staged bytes changed under us): never publish.
-    await finish("failed");
-    throw error;
-  }
 }
 
 /** Drops the staged parts. Idempotent for an aborted upload; a completed one cannot be aborted. */

@@ -1,0 +1,262 @@
+// `npm run bench:artifacts [-- --size 64]`: push and pull one large file (default 1024 MiB) through the
+// registry's HTTP API, beside baselines measured in the same run on the same disk:
+//   - plain file copy of the same bytes (the disk's limit),
+//   - a bare Worker on the same runtime streaming the same bytes into R2 (verified put) and out (the
+//     platform floor),
+//   - hashing the file (what re-pushing unchanged bytes should cost: hash + one check call).
+// Push of the big file is multipart with parallel parts; a small file (≤ 64 MiB) goes by single PUT.
+// Prints JSON, then a Markdown table.
+import { createHash, randomFillSync } from "node:crypto";
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+} from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { startRegistry } from "../lib/registry-server.mjs";
+import { markdownTable, now, round } from "./lib/measure.mjs";
+import { startR2Floor } from "./lib/r2-floor.mjs";
+
+const MiB = 1024 * 1024;
+const { values: args } = parseArgs({
+  options: {
+    size: { type: "string", default: "1024" },
+    small: { type: "string", default: "64" },
+    parallel: { type: "string", default: "4" },
+  },
+});
+const SIZE = Number(args.size) * MiB;
+const SMALL = Math.min(Number(args.small) * MiB, SIZE);
+const PARALLEL = Number(args.parallel);
+
+const work = mkdtempSync(join(tmpdir(), "bench-artifacts-"));
+const log = (m) => process.stderr.write(`${m}\n`);
+
+/** Writes `size` random bytes to a file and returns its path and SHA-256 (hex). */
+async function makeFile(name, size) {
+  const path = join(work, name);
+  const out = createWriteStream(path);
+  const hash = createHash("sha256");
+  const chunk = Buffer.alloc(4 * MiB);
+  for (let left = size; left > 0; left -= chunk.length) {
+    const piece = randomFillSync(chunk).subarray(0, Math.min(chunk.length, left));
+    hash.update(piece);
+    if (!out.write(piece)) await new Promise((r) => out.once("drain", r));
+  }
+  await new Promise((r) => out.end(r));
+  return { path, hex: hash.digest("hex"), size };
+}
+
+async function hashFile(path) {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path, { highWaterMark: 4 * MiB }), hash);
+  return hash.digest("hex");
+}
+
+function readRange(path, offset, length) {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) done += readSync(fd, buf, done, length - done, offset + done);
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Streams a file as a request body with its Content-Length (fetch cannot stream with a length). */
+function putFile(url, path, size, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "PUT", headers: { ...headers, "content-length": size } }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        res.statusCode < 300 ? resolve(res.statusCode) : reject(new Error(`PUT ${res.statusCode}`)),
+      );
+    });
+    req.on("error", reject);
+    createReadStream(path, { highWaterMark: 4 * MiB }).pipe(req);
+  });
+}
+
+/** Reads a response to the end, hashing it (a real client verifies what it pulls). */
+async function drainHash(response) {
+  if (!response.ok) throw new Error(`GET ${response.status} ${await response.text()}`);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of response.body) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { hex: hash.digest("hex"), bytes };
+}
+
+async function timed(fn) {
+  const t = now();
+  const value = await fn();
+  return { ms: now() - t, value };
+}
+
+const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+const rows = [];
+const row = (figure, ms, bytes, baselineMs, baselineIs) => {
+  const value = bytes === undefined ? ms : mbps(bytes, ms);
+  const baseline =
+    baselineMs === undefined ? undefined : bytes === undefined ? baselineMs : mbps(bytes, baselineMs);
+  rows.push({
+    figure,
+    value: round(value, 1),
+    unit: bytes === undefined ? "ms" : "MB/s",
+    baseline: baseline === undefined ? "" : round(baseline, 1),
+    baseline_is: baselineIs ?? "",
+    ratio: baseline === undefined ? "" : round(value / baseline, 3),
+  });
+};
+
+log(`generating ${SIZE / MiB} MiB and ${SMALL / MiB} MiB files in ${work}`);
+const big = await makeFile("big.bin", SIZE);
+const small = await makeFile("small.bin", SMALL);
+
+const registry = await startRegistry({
+  port: 0,
+  stateDir: join(work, "state"),
+  outDir: join(work, "dist"),
+  token: "bench-admin",
+  crons: false,
+  quiet: true,
+});
+const floor = await startR2Floor(join(work, "floor-state"));
+const auth = { authorization: `Bearer ${registry.token}` };
+const api = (path, init = {}) =>
+  fetch(`${registry.url}/api/v1${path}`, { ...init, headers: { ...auth, ...init.headers } });
+const json = (body) => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+try {
+  // --- baselines: disk copy, hashing, the bare R2 route ---
+  const copy = await timed(() =>
+    pipeline(
+      createReadStream(big.path, { highWaterMark: 4 * MiB }),
+      createWriteStream(join(work, "copy.bin")),
+    ),
+  );
+  rmSync(join(work, "copy.bin"));
+  const hashing = await timed(() => hashFile(big.path));
+  log("floor: bare route into and out of R2");
+  const floorIn = await timed(() => putFile(`${floor.url}/big`, big.path, big.size, { "x-sha256": big.hex }));
+  const floorOut = await timed(async () => drainHash(await fetch(`${floor.url}/big`)));
+  if (floorOut.value.hex !== big.hex) throw new Error("floor returned different bytes");
+
+  // --- registry: single PUT of the small file ---
+  log("registry: single PUT");
+  const single = await timed(() =>
+    putFile(`${registry.url}/api/v1/blobs/sha256:${small.hex}`, small.path, small.size, auth),
+  );
+  const smallFloor = await timed(() =>
+    putFile(`${floor.url}/small`, small.path, small.size, { "x-sha256": small.hex }),
+  );
+
+  // --- registry: multipart push of the big file, parts in parallel ---
+  log(`registry: multipart push, ${PARALLEL} parts in parallel`);
+  let completeMs = 0;
+  const push = await timed(async () => {
+    const check = await (await api("/blobs/check", json({ digests: [`sha256:${big.hex}`] }))).json();
+    if (check.missing.length !== 1) throw new Error("big blob unexpectedly present");
+    const created = await api("/uploads", json({ digest: `sha256:${big.hex}`, size: big.size }));
+    if (created.status !== 201) throw new Error(`create ${created.status} ${await created.text()}`);
+    const upload = await created.json();
+    let next = 1;
+    const worker = async () => {
+      while (next <= upload.part_count) {
+        const n = next++;
+        const offset = (n - 1) * upload.part_size;
+        const body = readRange(big.path, offset, Math.min(upload.part_size, big.size - offset));
+        const res = await api(`/uploads/${upload.id}/parts/${n}`, { method: "PUT", body });
+        if (res.status !== 200) throw new Error(`part ${n}: ${res.status} ${await res.text()}`);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    const t = now();
+    const done = await api(`/uploads/${upload.id}/complete`, { method: "POST" });
+    completeMs = now() - t;
+    if (done.status !== 201) throw new Error(`complete ${done.status} ${await done.text()}`);
+    return upload;
+  });
+
+  // --- registry: pull (verified while reading) ---
+  log("registry: pull");
+  const pull = await timed(async () => drainHash(await api(`/blobs/sha256:${big.hex}`)));
+  if (pull.value.hex !== big.hex) throw new Error("pull returned different bytes");
+  const pullSmall = await timed(async () => drainHash(await api(`/blobs/sha256:${small.hex}`)));
+  await new Promise((r) => setTimeout(r, 500)); // let the edge-cache fill of the small blob land
+  const pullSmallCached = await timed(async () => drainHash(await api(`/blobs/sha256:${small.hex}`)));
+
+  // --- re-push unchanged: hash locally, one check call, nothing to upload ---
+  const repush = await timed(async () => {
+    const hex = await hashFile(big.path);
+    const check = await (await api("/blobs/check", json({ digests: [`sha256:${hex}`] }))).json();
+    if (check.missing.length !== 0) throw new Error("re-push would upload again");
+  });
+
+  row(
+    `push ${SIZE / MiB} MiB multipart (${push.value.part_count}×${push.value.part_size / MiB} MiB, ${PARALLEL} parallel)`,
+    push.ms,
+    big.size,
+    floorIn.ms,
+    "bare route → R2 (verified put)",
+  );
+  row(`push ${SIZE / MiB} MiB multipart`, push.ms, big.size, copy.ms, "plain file copy");
+  row(
+    `push ${SMALL / MiB} MiB single PUT`,
+    single.ms,
+    small.size,
+    smallFloor.ms,
+    "bare route → R2 (verified put)",
+  );
+  row("  of which: complete (assemble, verify, publish)", completeMs);
+  row(`pull ${SIZE / MiB} MiB (hashed while read)`, pull.ms, big.size, floorOut.ms, "bare route ← R2");
+  row(`pull ${SIZE / MiB} MiB`, pull.ms, big.size, copy.ms, "plain file copy");
+  row(`pull ${SMALL / MiB} MiB, first (R2, fills cache)`, pullSmall.ms, small.size);
+  row(
+    `pull ${SMALL / MiB} MiB, repeat (edge cache)`,
+    pullSmallCached.ms,
+    small.size,
+    pullSmall.ms,
+    "first pull",
+  );
+  row(
+    `re-push ${SIZE / MiB} MiB unchanged (hash + check)`,
+    repush.ms,
+    undefined,
+    hashing.ms,
+    "hashing the file",
+  );
+  row("plain file copy (baseline)", copy.ms, big.size);
+  row("SHA-256 of the file (baseline)", hashing.ms, big.size);
+
+  const result = {
+    generated_at: new Date().toISOString(),
+    size_mib: SIZE / MiB,
+    small_mib: SMALL / MiB,
+    parallel: PARALLEL,
+    rows,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  console.log();
+  console.log(markdownTable(rows, ["figure", "value", "unit", "baseline", "baseline_is", "ratio"]));
+} finally {
+  await floor.stop();
+  await registry.stop();
+  rmSync(work, { recursive: true, force: true });
+}
