@@ -39,3 +39,5 @@ CREATE INDEX `version_datasets_uri_idx` ON `version_datasets` (`uri`,`version`);
 CREATE INDEX `version_tags_key_value_idx` ON `version_tags` (`key`,`value`);
 
 CREATE INDEX `model_versions_run_idx` ON `model_versions` (`run_id`);
+
+CREATE INDEX `model_versions_stage_created_idx` ON `model_versions` (`stage`,`created_at`);

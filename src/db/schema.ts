@@ -211,7 +211,8 @@ export const deployments = sqliteTable(
 
 // ---- discovery (migrations/0005_discovery.sql) ----
 // Index tables for search and lineage, written by the ModelLedger in the same batch as the version.
-// The same migration also adds version_tags(key, value) and model_versions(run_id) indexes.
+// The same migration also adds version_tags(key, value), model_versions(run_id) and
+// model_versions(stage, created_at) indexes.
 
 /** One row per metric of a version; `slice` is '' for the overall value, else e.g. `segment=high_value`. */
 export const versionMetrics = sqliteTable(

@@ -5,6 +5,7 @@ import { searchVersionsQuery } from "../../src/db/repos/search-repo";
 import { FilterError } from "../../src/domain/filter/errors";
 import { likeToGlob } from "../../src/domain/filter/like";
 import { parseFilter, parseOrderBy } from "../../src/domain/filter/parser";
+import { drivingComparison } from "../../src/domain/filter/plan";
 
 const db = createDb(env.DB);
 
@@ -125,5 +126,26 @@ describe("invalid filters are refused with the position and what was expected", 
   it("at most 20 comparisons", () => {
     const filter = Array.from({ length: 21 }, (_, i) => `tags.k${i} = 'v'`).join(" AND ");
     expect(errorOf(filter).message).toMatch(/at most 20/);
+  });
+});
+
+describe("the most selective-looking comparison drives; the others probe", () => {
+  const table: [string, number][] = [
+    ["metrics.auc > 0.9 AND params.max_depth = '8'", 1],
+    ["tags.v = 'passed' AND stage = 'Production'", 1],
+    ["tags.v = 'passed' AND stage = 'None'", 0],
+    ["metrics.auc > 0.9 AND name LIKE 'fraud%'", 1],
+    ["name LIKE '%fraud' AND metrics.auc > 0.9", 1],
+    [`metrics.auc > 0.9 AND dataset.digest = 'sha256:${"a".repeat(64)}'`, 1],
+    ["tags.a != 'x'", -1],
+  ];
+  it.each(table)("%s → comparison %i", (filter, expected) => {
+    expect(drivingComparison(parseFilter(filter, "versions"))).toBe(expected);
+  });
+
+  it("only the driver is an IN list; the others are EXISTS probes", () => {
+    const { sql } = compiled("metrics.auc > 0.9 AND params.max_depth = '8' AND tags.team = 'risk'");
+    expect(sql.match(/"model_versions"."id" in \(select/g)).toHaveLength(1);
+    expect(sql.match(/exists \(select 1 from/g)).toHaveLength(2);
   });
 });

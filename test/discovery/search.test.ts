@@ -95,6 +95,13 @@ describe("GET /model-versions?filter=", () => {
     expect(other.body.code).toBe("INVALID_PAGE_TOKEN");
   });
 
+  it("versions without the ordering metric sort last in both directions", async () => {
+    const asc = await search(mine("version_number >= 1"), "&order_by=metrics.precision%20ASC,%20name%20DESC");
+    expect(ids(asc.body).slice(-2)).toEqual(["secret/1", "churn/1"]);
+    const desc = await search(mine("version_number >= 1"), "&order_by=metrics.precision%20DESC");
+    expect(ids(desc.body).slice(-2)).toEqual(["churn/1", "secret/1"]);
+  });
+
   it("a token's scopes apply: out-of-scope models never appear", async () => {
     const scoped = await createToken("viewer", [`${prefix}-fraud`, `${prefix}-churn`]);
     const { body } = await search(mine("metrics.auc > 0.98"), "", scoped);

@@ -1,13 +1,15 @@
 /**
  * Compiles a parsed filter (src/domain/filter) to drizzle SQL. Every value becomes a bound
  * parameter; keys only select among fixed columns and tables, so no user text reaches the SQL.
- * Metric, param, tag and dataset terms are `id IN (subquery on an indexed table)`, which lets SQLite
- * start from the (name, value) index instead of scanning every version.
+ * Metric, param, tag and dataset terms read the 0005 index tables: the driving one (see
+ * domain/filter/plan.ts) as `id IN (subquery)`, so SQLite starts from its (name, value) index, the
+ * others as correlated EXISTS probes.
  */
 import { and, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Comparison, Filter, Op, OrderBy, Value } from "../../domain/filter/ast";
 import { likeToGlob } from "../../domain/filter/like";
+import { drivingComparison } from "../../domain/filter/plan";
 import {
   aliases,
   models,
@@ -46,7 +48,7 @@ export function compare(column: SQL | SQLiteColumn, op: Op, value: Value): SQL {
   return sql`${column} ${SQL_OPS[op]} ${value.value}`;
 }
 
-function versionCondition(c: Comparison): SQL {
+function versionCondition(c: Comparison, drive: boolean): SQL {
   const { term, op, value } = c;
   switch (term.kind) {
     case "attribute":
@@ -72,11 +74,26 @@ function versionCondition(c: Comparison): SQL {
       }
       break;
     case "tag":
-      return sql`${modelVersions.id} in (select ${versionTags.versionId} from ${versionTags} where ${versionTags.key} = ${term.key} and ${compare(versionTags.value, op, value)})`;
+      return viaIndexTable(
+        versionTags,
+        versionTags.versionId,
+        sql`${versionTags.key} = ${term.key} and ${compare(versionTags.value, op, value)}`,
+        drive,
+      );
     case "param":
-      return sql`${modelVersions.id} in (select ${versionParams.versionId} from ${versionParams} where ${versionParams.key} = ${term.key} and ${compare(versionParams.value, op, value)})`;
+      return viaIndexTable(
+        versionParams,
+        versionParams.versionId,
+        sql`${versionParams.key} = ${term.key} and ${compare(versionParams.value, op, value)}`,
+        drive,
+      );
     case "metric":
-      return sql`${modelVersions.id} in (select ${versionMetrics.versionId} from ${versionMetrics} where ${versionMetrics.name} = ${term.name} and ${versionMetrics.slice} = '' and ${compare(versionMetrics.value, op, value)})`;
+      return viaIndexTable(
+        versionMetrics,
+        versionMetrics.versionId,
+        sql`${versionMetrics.name} = ${term.name} and ${versionMetrics.slice} = '' and ${compare(versionMetrics.value, op, value)}`,
+        drive,
+      );
     case "dataset": {
       const column = {
         digest: versionDatasets.digest,
@@ -84,7 +101,7 @@ function versionCondition(c: Comparison): SQL {
         version: versionDatasets.version,
         role: versionDatasets.role,
       }[term.field];
-      return sql`${modelVersions.id} in (select ${versionDatasets.versionId} from ${versionDatasets} where ${compare(column, op, value)})`;
+      return viaIndexTable(versionDatasets, versionDatasets.versionId, compare(column, op, value), drive);
     }
   }
   throw new Error("unreachable: the parser only produces known terms");
@@ -101,9 +118,20 @@ function modelCondition(c: Comparison): SQL {
   throw new Error("unreachable: the parser only allows model keys for models");
 }
 
+/**
+ * A condition on an index table: `id IN (…)` when it drives the search (SQLite starts from the
+ * index range), otherwise a correlated EXISTS that probes the table's primary key per row.
+ */
+function viaIndexTable(table: SQLiteTable, versionId: SQLiteColumn, condition: SQL, drive: boolean): SQL {
+  return drive
+    ? sql`${modelVersions.id} in (select ${versionId} from ${table} where ${condition})`
+    : sql`exists (select 1 from ${table} where ${versionId} = ${modelVersions.id} and ${condition})`;
+}
+
 /** WHERE condition for a search over model_versions joined with models (undefined = no filter). */
 export function versionFilterSql(filter: Filter): SQL | undefined {
-  return and(...filter.comparisons.map(versionCondition));
+  const driver = drivingComparison(filter);
+  return and(...filter.comparisons.map((c, i) => versionCondition(c, i === driver)));
 }
 
 /** WHERE condition for a search over models (undefined = no filter). */
@@ -111,12 +139,33 @@ export function modelFilterSql(filter: Filter): SQL | undefined {
   return and(...filter.comparisons.map(modelCondition));
 }
 
-/** ORDER BY terms; a missing metric sorts last in either direction. Ties: name, then version descending. */
-export function versionOrderSql(orders: OrderBy[]): SQL[] {
-  const terms = orders.map(({ key, descending }) => {
-    const dir = sql.raw(descending ? "desc" : "asc");
+export interface VersionOrder {
+  /** One join per metric sort key: inner when the filter already requires the metric, else left. */
+  joins: { table: ReturnType<typeof metricAlias>; on: SQL; inner: boolean }[];
+  /** Sort expressions with their direction, before the tie-breakers (name, version). */
+  keys: { expr: SQL; descending: boolean }[];
+}
+
+const metricAlias = (i: number) => alias(versionMetrics, `order_metric_${i}`);
+
+/**
+ * ORDER BY for a version search. Metric keys join version_metrics once each (instead of a
+ * correlated subquery per row); a version without the metric sorts last in either direction.
+ * Ties are broken by model name, then version descending (MLflow's default order).
+ */
+export function versionOrder(orders: OrderBy[], filter: Filter): VersionOrder {
+  const result: VersionOrder = { joins: [], keys: [] };
+  orders.forEach(({ key, descending }, i) => {
     if (key.kind === "metric") {
-      return sql`(select ${versionMetrics.value} from ${versionMetrics} where ${versionMetrics.versionId} = ${modelVersions.id} and ${versionMetrics.slice} = '' and ${versionMetrics.name} = ${key.name}) ${dir} nulls last`;
+      const table = metricAlias(i);
+      const inner = filter.comparisons.some((c) => c.term.kind === "metric" && c.term.name === key.name);
+      result.joins.push({
+        table,
+        inner,
+        on: sql`${table.versionId} = ${modelVersions.id} and ${table.slice} = '' and ${table.name} = ${key.name}`,
+      });
+      result.keys.push({ expr: sql`${table.value}`, descending });
+      return;
     }
     const column = {
       name: models.name,
@@ -124,7 +173,13 @@ export function versionOrderSql(orders: OrderBy[]): SQL[] {
       created_at: modelVersions.createdAt,
       updated_at: modelVersions.updatedAt,
     }[key.name];
-    return sql`${column} ${dir}`;
+    result.keys.push({ expr: sql`${column}`, descending });
   });
-  return [...terms, sql`${models.name} asc`, sql`${modelVersions.version} desc`];
+  return result;
 }
+
+/** `expr dir`, with NULLs last both ways (SQLite puts them first when ascending). */
+export const orderTerm = (expr: SQL | SQLiteColumn, descending: boolean) =>
+  descending ? sql`${expr} desc` : sql`${expr} asc nulls last`;
+
+export const TIE_BREAKERS = [sql`${models.name} asc`, sql`${modelVersions.version} desc`];

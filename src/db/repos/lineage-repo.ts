@@ -26,13 +26,10 @@ interface RawRow {
 /**
  * Versions reachable from `rootId` within `maxDepth` hops (the root at depth 0), each at its
  * shortest distance. `union` (not `union all`) stops on repeated (id, depth) pairs.
+ * CROSS JOIN pins the join order (walk first): otherwise SQLite may scan every version.
+ * Exported as SQL so the benchmark runs exactly this query straight on SQLite.
  */
-export async function walkVersions(
-  db: Db,
-  rootId: string,
-  direction: "upstream" | "downstream",
-  maxDepth: number,
-): Promise<WalkedVersion[]> {
+export function walkVersionsSql(rootId: string, direction: "upstream" | "downstream", maxDepth: number): SQL {
   const step =
     direction === "upstream"
       ? sql`select p.id, w.depth + 1 from walk w
@@ -45,12 +42,21 @@ export async function walkVersions(
            join models pm on pm.id = p.model_id
            join model_versions c on c.parent_model = pm.name and c.parent_version = p.version
            where w.depth < ${maxDepth}`;
-  const rows = await db.all<RawRow>(sql`
+  return sql`
     with recursive walk(id, depth) as (select ${rootId}, 0 union ${step})
     select v.id, min(w.depth) as depth, m.name, v.version, v.stage, v.datasets, v.provenance,
            v.parent_model, v.parent_version
-    from walk w join model_versions v on v.id = w.id join models m on m.id = v.model_id
-    group by v.id order by depth, m.name, v.version`);
+    from walk w cross join model_versions v on v.id = w.id cross join models m on m.id = v.model_id
+    group by v.id order by depth, m.name, v.version`;
+}
+
+export async function walkVersions(
+  db: Db,
+  rootId: string,
+  direction: "upstream" | "downstream",
+  maxDepth: number,
+): Promise<WalkedVersion[]> {
+  const rows = await db.all<RawRow>(walkVersionsSql(rootId, direction, maxDepth));
   return rows.map((r) => ({
     id: r.id,
     depth: Number(r.depth),
