@@ -82,7 +82,9 @@ export async function decideRetentionArchive(
   return {
     ok: true,
     value: {
-      statements: [setStage(db, version, "Archived", now)],
+      // The plan counted the purge grace from `asOf`; stamp no earlier, so the next plan agrees
+      // (matters only when a run plans ahead of the ledger's clock, as tests moving time do).
+      statements: [setStage(db, version, "Archived", Math.max(now, asOf))],
       chain: model.id,
       modelName: model.name,
       action: "model_version.archived",
