@@ -13,7 +13,8 @@ import { api, createModel, json, uniqueName } from "../support/api";
 async function fire(cron: string, scheduledTime = Date.now()) {
   const controller = createScheduledController({ cron, scheduledTime });
   const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
+  // The runtime calls scheduled(controller, env, ctx); our handler just does not use ctx.
+  await (worker.scheduled as ExportedHandlerScheduledHandler<Env>)(controller, env, ctx);
   await waitOnExecutionContext(ctx);
 }
 
