@@ -3,6 +3,7 @@
  * list models and versions. Built on commander (parsing, help) and cli-progress (bars).
  */
 
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Connection, RegistryError } from "./http";
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
       new Option("--url <url>", "registry base URL").env("REGISTRY_URL").default("http://localhost:8787"),
     )
     .addOption(new Option("--token <token>", "bearer token").env("REGISTRY_TOKEN"))
+    .version(packageVersion())
     .option("--json", "print a JSON result instead of text")
     .option("--no-progress", "no progress bars")
     .showHelpAfterError();
@@ -144,6 +146,11 @@ export function buildProgram(): Command {
     );
 
   return program;
+}
+
+function packageVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 function positiveIntAny(text: string): number {

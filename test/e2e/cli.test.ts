@@ -1,6 +1,14 @@
 import { type ChildProcess, execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +23,14 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+const tempDirs: string[] = [];
+/** A temp dir removed after the file's tests (pushed models and pulls are tens of MiB). */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Starts the real CLI in a child process, as a CI job would. */
@@ -44,7 +60,7 @@ const cli = (url: string, token: string, cache: string, args: string[], viaNpx =
 
 /** A model directory: small files, a nested one, an empty one, and a 12 MiB file (multipart). */
 function makeModelDir(): { dir: string; files: Record<string, Buffer> } {
-  const dir = mkdtempSync(join(tmpdir(), "cli-model-"));
+  const dir = tempDir("cli-model-");
   const files: Record<string, Buffer> = {
     "config.json": Buffer.from(JSON.stringify({ layers: 12 })),
     "weights/model.bin": randomBytes(12 * MiB + 123),
@@ -70,12 +86,13 @@ describe("registry CLI against the real server", () => {
   beforeAll(async () => {
     registry = await startTestRegistry();
     proxy = await startFaultProxy(registry.url);
-    cache = mkdtempSync(join(tmpdir(), "cli-cache-"));
+    cache = tempDir("cli-cache-");
     model = makeModelDir();
   });
   afterAll(async () => {
     await proxy?.stop();
     await registry?.stop();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("pushes a directory (via npx) with metadata and an alias; the version holds the manifest", async () => {
@@ -138,7 +155,7 @@ describe("registry CLI against the real server", () => {
 
   it("pulls NAME@ALIAS and NAME/VERSION back byte-identical", async () => {
     for (const ref of ["cli-fraud@champion", "cli-fraud/1"]) {
-      const dest = join(mkdtempSync(join(tmpdir(), "cli-pull-")), "out");
+      const dest = join(tempDir("cli-pull-"), "out");
       const pulled = await run(["pull", ref, dest]);
       expect(pulled.code, pulled.stderr).toBe(0);
       expect(JSON.parse(pulled.stdout)).toMatchObject({ version: 1, files: 4 });
@@ -195,7 +212,7 @@ describe("registry CLI against the real server", () => {
   it("a corrupted download fails loudly, names the file, and leaves DIR untouched", async () => {
     const bin = model.files["weights/model.bin"] as Buffer;
     proxy.reset({ flipBlob: hashBytes(bin).slice("sha256:".length) });
-    const parent = mkdtempSync(join(tmpdir(), "cli-pull-"));
+    const parent = tempDir("cli-pull-");
     const dest = join(parent, "out");
     const pulled = await run(["pull", "cli-fraud@champion", dest], proxy.url);
     expect(pulled.code).toBe(1);
@@ -242,7 +259,7 @@ describe("registry CLI against the real server", () => {
   });
 
   it("an interrupted multipart push resumes: only the missing parts are sent", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-resume-"));
+    const dir = tempDir("cli-resume-");
     const bytes = randomBytes(12 * MiB + 7);
     writeFileSync(join(dir, "big.bin"), bytes);
     proxy.reset({ partsAllowed: 1 });
@@ -265,13 +282,13 @@ describe("registry CLI against the real server", () => {
     expect(proxy.seen.filter((r) => /^PUT .*\/parts\//.test(r))).toHaveLength(2);
     expect(readdirSync(join(cache, "uploads"))).toEqual([]);
 
-    const dest = join(mkdtempSync(join(tmpdir(), "cli-pull-")), "out");
+    const dest = join(tempDir("cli-pull-"), "out");
     expect((await run(["pull", "cli-resume/1", dest])).code).toBe(0);
     expect(readFileSync(join(dest, "big.bin")).equals(bytes)).toBe(true);
   });
 
   it("a push killed mid-multipart (SIGKILL) resumes from the parts the server already has", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-crash-"));
+    const dir = tempDir("cli-crash-");
     const bytes = randomBytes(16 * MiB + 3);
     writeFileSync(join(dir, "weights.bin"), bytes);
     proxy.reset({ partsBeforeHang: 2 });
@@ -292,13 +309,13 @@ describe("registry CLI against the real server", () => {
     const resumed = await run(["push", "cli-crash", dir, ...MULTIPART], proxy.url);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ version: 1, parts_resumed: 2, parts_sent: 2 });
-    const dest = join(mkdtempSync(join(tmpdir(), "cli-pull-")), "out");
+    const dest = join(tempDir("cli-pull-"), "out");
     expect((await run(["pull", "cli-crash@latest", dest])).code).toBe(0);
     expect(readFileSync(join(dest, "weights.bin")).equals(bytes)).toBe(true);
   });
 
   it("a completion whose answer is lost is confirmed from the upload's state, not failed or redone", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-lost-"));
+    const dir = tempDir("cli-lost-");
     writeFileSync(join(dir, "big.bin"), randomBytes(10 * MiB + 1));
     proxy.reset({ dropCompleteAnswers: 1 });
     const pushed = await run(["push", "cli-lost", dir, ...MULTIPART], proxy.url);
