@@ -4,6 +4,7 @@
  * and numbers are accepted too. Unknown fields are ignored, as MLflow's JSON parser does.
  */
 import { z } from "@hono/zod-openapi";
+import { AliasNameSchema } from "../schemas/aliases";
 import { DescriptionSchema, ModelNameSchema, TagKeySchema } from "../schemas/common";
 
 const Name = ModelNameSchema;
@@ -38,10 +39,10 @@ export const ModelTagSchema = z.object({ name: Name, key: TagKeySchema, value: T
 export const ModelTagKeySchema = z.object({ name: Name, key: TagKeySchema });
 export const SetAliasSchema = z.object({
   name: Name,
-  alias: z.string().min(1).max(255),
+  alias: AliasNameSchema,
   version: VersionParam,
 });
-export const AliasRefSchema = z.object({ name: Name, alias: z.string().min(1).max(255) });
+export const AliasRefSchema = z.object({ name: Name, alias: AliasNameSchema });
 export const LatestVersionsSchema = z.object({ name: Name, stages: z.array(z.string()).max(4).optional() });
 
 export const SearchQuerySchema = z.object({

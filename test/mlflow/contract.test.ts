@@ -330,7 +330,7 @@ describe("MLflow API: bad input gets MLflow's errors, never a 500", () => {
     });
   });
 
-  it("deleting a tag that is not set succeeds as in MLflow; on a missing model it is 404", async () => {
+  it("deleting a tag or alias that is not set succeeds as in MLflow; on a missing model it is 404; alias names are checked", async () => {
     const name = uniqueName("tags");
     await mlflow("POST", "registered-models/create", { name });
     await mlflow("POST", "model-versions/create", { name, source: "s3://x" });
@@ -341,6 +341,15 @@ describe("MLflow API: bad input gets MLflow's errors, never a 500", () => {
     expect(
       await mlflow("DELETE", "model-versions/delete-tag", { name, version: "1", key: "never-set" }),
     ).toMatchObject({ status: 200, body: {} });
+    expect(await mlflow("DELETE", "registered-models/alias", { name, alias: "never_set" })).toMatchObject({
+      status: 200,
+      body: {},
+    });
+    const badAlias = await mlflow("POST", "registered-models/alias", { name, alias: "a/b", version: "1" });
+    expect(badAlias.status).toBe(400);
+    expect(badAlias.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+    const reserved = await mlflow("POST", "registered-models/alias", { name, alias: "latest", version: "1" });
+    expect(reserved.status).toBe(400);
     const missing = await mlflow("DELETE", "registered-models/delete-tag", {
       name: "no-such-model-x",
       key: "k",

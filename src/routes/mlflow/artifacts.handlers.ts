@@ -88,7 +88,9 @@ export async function downloadArtifact(c: Context<AppEnv>): Promise<Response> {
     method: "GET",
     headers: c.req.raw.headers,
     contentType: file.media_type,
-    cacheControl: "private, max-age=31536000, immutable",
+    // Not immutable: after a rename, a new model may take the old name and its version numbers.
+    // The ETag is the blob digest, so revalidating costs a 304.
+    cacheControl: "private, no-cache",
     requestId: c.get("requestId"),
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   });

@@ -14,11 +14,12 @@ export function assertVisible(c: Context<AppEnv>, name: string): void {
 }
 
 /**
- * Deleting a tag that is not there succeeds in MLflow (its store skips it); our ledger refuses with
- * NOT_FOUND, which MLflow callers must not see. Model/version not found still fail.
+ * Deleting a tag or alias that is not there succeeds in MLflow (its store skips it); our ledger
+ * refuses with NOT_FOUND / ALIAS_NOT_FOUND, which MLflow callers must not see. A missing model or
+ * version still fails.
  */
-export function mustUnlessTagMissing(result: LedgerResult<unknown>, subject: Subject): void {
-  if (!result.ok && result.code === "NOT_FOUND") return;
+export function mustUnlessAbsent(result: LedgerResult<unknown>, subject: Subject): void {
+  if (!result.ok && (result.code === "NOT_FOUND" || result.code === "ALIAS_NOT_FOUND")) return;
   must(result, subject);
 }
 

@@ -10,7 +10,7 @@ import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "
 import { tagMap, toModelVersion } from "../../mlflow/shapes";
 import { changeContext } from "../context";
 import { artifactRootUrl } from "./artifacts.handlers";
-import { assertVisible, canonicalStage, must, mustUnlessTagMissing, versionRecord } from "./mlflow-context";
+import { assertVisible, canonicalStage, must, mustUnlessAbsent, versionRecord } from "./mlflow-context";
 import type * as routes from "./model-versions.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -148,7 +148,7 @@ export const setTag: Handler<"setTag"> = async (c) => {
 export const deleteTag: Handler<"deleteTag"> = async (c) => {
   const { name, version, key } = c.req.valid("json");
   assertVisible(c, name);
-  mustUnlessTagMissing(await ledgerFor(c.env, name).deleteVersionTag(name, version, key, changeContext(c)), {
+  mustUnlessAbsent(await ledgerFor(c.env, name).deleteVersionTag(name, version, key, changeContext(c)), {
     name,
     version,
   });

@@ -16,7 +16,7 @@ import {
   canonicalStage,
   modelRecord,
   must,
-  mustUnlessTagMissing,
+  mustUnlessAbsent,
   versionRecord,
 } from "./mlflow-context";
 import type * as routes from "./registered-models.routes";
@@ -113,7 +113,7 @@ export const setTag: Handler<"setTag"> = async (c) => {
 export const deleteTag: Handler<"deleteTag"> = async (c) => {
   const { name, key } = c.req.valid("json");
   assertVisible(c, name);
-  mustUnlessTagMissing(await ledgerFor(c.env, name).deleteModelTag(name, key, changeContext(c)), { name });
+  mustUnlessAbsent(await ledgerFor(c.env, name).deleteModelTag(name, key, changeContext(c)), { name });
   return c.json({}, 200);
 };
 
@@ -131,7 +131,10 @@ export const setAlias: Handler<"setAlias"> = async (c) => {
 export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
   const { name, alias } = c.req.valid("json");
   assertVisible(c, name);
-  must(await ledgerFor(c.env, name).deleteAlias(name, alias, undefined, changeContext(c)), { name, alias });
+  mustUnlessAbsent(await ledgerFor(c.env, name).deleteAlias(name, alias, undefined, changeContext(c)), {
+    name,
+    alias,
+  });
   return c.json({}, 200);
 };
 
