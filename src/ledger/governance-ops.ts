@@ -17,6 +17,7 @@ import {
 import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
 import { type Stage, decideTransition as stageMachine, type TransitionKind } from "../domain/lifecycle";
 import { evaluateGates } from "../domain/policy";
+import { ARTIFACTS_PURGED } from "../domain/retention";
 import { satisfies } from "../domain/roles";
 import type { RollbackResult } from "../schemas/governance";
 import type { VersionView } from "../schemas/versions";
@@ -144,6 +145,13 @@ export async function decideRollback(
   }
   const target = await findVersionRow(db, model.id, targetNumber);
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${targetNumber}`);
+  // Retention (issue #6) may have purged an old Archived version's files: it can no longer serve.
+  if (target.status === ARTIFACTS_PURGED) {
+    return fail(
+      "ARTIFACTS_PURGED",
+      `version ${targetNumber}'s artifacts were purged by retention; it cannot serve again`,
+    );
+  }
   const verdict = stageMachine({
     from: target.stage,
     to: "Production",

@@ -171,6 +171,31 @@ describe("a retention run", () => {
     });
   });
 
+  it("refuses to roll back to a version whose artifacts were purged", async () => {
+    const name = uniqueName("ret");
+    await createModel(name);
+    for (let i = 0; i < 3; i++) await registerVersion(name, [await storeBlob()]);
+    const archived = await api("POST", `/api/v1/models/${name}/versions/1/transitions`, {
+      body: { to: "Archived" },
+    });
+    expect(archived.status).toBe(200);
+    for (const n of [2, 3]) {
+      const res = await api("POST", `/api/v1/models/${name}/versions/${n}/transitions`, {
+        body: { to: "Production", fast_track: true, comment: "test" },
+      });
+      expect(res.status).toBe(200);
+    }
+    // 3 is Production, 2 the rollback target (protected), 1 a retired Archived candidate.
+    await setRetention(name, { keep_last: 0, archive_after_days: null, purge_after_days: 0, keep_tags: [] });
+    expect(mine(await runNow(false), name)).toEqual(["purge:1:done"]);
+    const res = await api("POST", `/api/v1/models/${name}/rollback`, {
+      body: { reason: "test", to_version: 1 },
+    });
+    expect(res.status).toBe(410);
+    expect((await json(res)).code).toBe("ARTIFACTS_PURGED");
+    expect(await versionOf(name, 3)).toMatchObject({ stage: "Production" });
+  });
+
   it("keeps a blob that a purged version shares with a remaining one", async () => {
     const name = uniqueName("ret");
     await createModel(name);
