@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { uniqueName } from "../support/api";
-import { mlflow } from "./support";
+import { recordedCalls, recordedSamples, shape } from "./recorded-trace";
+import { callLog, mlflow } from "./support";
 
 const MV_KEYS = [
   "name",
@@ -270,6 +271,33 @@ describe("MLflow registry API replays the recorded client session", () => {
     expect(tagged.body.model_versions.map((v: { version: string }) => v.version)).toEqual(["1"]);
   });
 
+  it("transition-stage to Staging answers the version with its aliases; get-latest-versions lists it", async () => {
+    const res = await mlflow("POST", "model-versions/transition-stage", {
+      name,
+      version: "1",
+      stage: "Staging",
+      archive_existing_versions: false,
+    });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.model_version)).toEqual([...MV_KEYS, "aliases"]);
+    expect(res.body.model_version).toMatchObject({
+      version: "1",
+      current_stage: "Staging",
+      aliases: ["champion"],
+    });
+    expect(res.body.model_version.last_updated_timestamp).toBeGreaterThan(
+      res.body.model_version.creation_timestamp,
+    );
+    const latest = await mlflow("POST", "registered-models/get-latest-versions", {
+      name,
+      stages: ["Staging"],
+    });
+    expect(latest.status).toBe(200);
+    expect(latest.body.model_versions).toHaveLength(1);
+    expect(Object.keys(latest.body.model_versions[0])).toEqual(MV_KEYS);
+    expect(latest.body.model_versions[0]).toMatchObject({ version: "1", current_stage: "Staging" });
+  });
+
   it("pages with MLflow's offset tokens", async () => {
     const first = await mlflow("GET", "model-versions/search", {
       filter: `name='${name}'`,
@@ -405,5 +433,34 @@ describe("MLflow API: bad input gets MLflow's errors, never a 500", () => {
     const unknown = await mlflow("POST", "runs/create", { experiment_id: "2" });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error_code).toBe("ENDPOINT_NOT_FOUND");
+  });
+});
+
+describe("the answers have the shapes the recorded MLflow server gave", () => {
+  // Runs after the replay above (same file, in order), comparing against everything it received.
+  it("every registry call of the recording was replayed, with the recorded status", () => {
+    const replayed = new Set(callLog.map((c) => `${c.method} ${c.endpoint} ${c.status}`));
+    const recorded = recordedCalls();
+    expect(recorded.length).toBeGreaterThan(30);
+    for (const call of recorded) {
+      expect(replayed, `${call.method} ${call.endpoint} -> ${call.status}`).toContain(
+        `${call.method} ${call.endpoint} ${call.status}`,
+      );
+    }
+  });
+
+  it("for every recorded sample answer, one of ours has exactly its shape (fields, order, JSON types)", () => {
+    const samples = recordedSamples();
+    expect(samples.length).toBeGreaterThanOrEqual(25);
+    for (const sample of samples) {
+      const ours = callLog
+        .filter(
+          (c) => c.method === sample.method && c.endpoint === sample.endpoint && c.status === sample.status,
+        )
+        .map((c) => JSON.stringify(shape(c.body)));
+      expect(ours, `${sample.method} ${sample.endpoint} -> ${sample.status}`).toContain(
+        JSON.stringify(shape(sample.response)),
+      );
+    }
   });
 });

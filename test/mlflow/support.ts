@@ -1,5 +1,8 @@
 import { api, json } from "../support/api";
 
+/** Every call made through `mlflow()` in this test file, for the recorded-shape comparison. */
+export const callLog: { method: string; endpoint: string; status: number; body: unknown }[] = [];
+
 /** Calls the MLflow API the way MLflow's client does: GET with a query string, the rest with JSON. */
 export async function mlflow(
   method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -13,6 +16,7 @@ export async function mlflow(
       ? await api("GET", `${path}?${new URLSearchParams(params as Record<string, string>)}`, { token })
       : await api(method, path, { body: params, token });
   const text = await response.text();
+  callLog.push({ method, endpoint, status: response.status, body: text ? JSON.parse(text) : null });
   return {
     status: response.status,
     contentType: response.headers.get("content-type"),
