@@ -1,62 +1,12 @@
-import { type ChildProcess, execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../src/cli/hash";
 import { type FaultProxy, startFaultProxy } from "./support/cli-proxy";
+import { cli, MiB, MULTIPART, removeTempDirs, spawnCli, tempDir } from "./support/cli-run";
 import { client, startTestRegistry, type TestRegistry } from "./support/server";
-
-const ROOT = resolve(import.meta.dirname, "..", "..");
-const MiB = 1024 * 1024;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const tempDirs: string[] = [];
-/** A temp dir removed after the file's tests (pushed models and pulls are tens of MiB). */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Starts the real CLI in a child process, as a CI job would. */
-function spawnCli(url: string, token: string, cache: string, args: string[], viaNpx = false) {
-  const [file, argv] = viaNpx
-    ? ["npx", ["--no-install", "registry", ...args]]
-    : [process.execPath, [join(ROOT, "bin", "registry.mjs"), ...args]];
-  let child: ChildProcess | undefined;
-  const result = new Promise<Run>((done) => {
-    child = execFile(
-      file,
-      argv,
-      {
-        cwd: ROOT,
-        env: { ...process.env, REGISTRY_URL: url, REGISTRY_TOKEN: token, REGISTRY_CACHE_DIR: cache },
-        maxBuffer: 16 * MiB,
-      },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-  return { child: child as unknown as ChildProcess, result };
-}
-
-const cli = (url: string, token: string, cache: string, args: string[], viaNpx = false): Promise<Run> =>
-  spawnCli(url, token, cache, args, viaNpx).result;
 
 /** A model directory: small files, a nested one, an empty one, and a 12 MiB file (multipart). */
 function makeModelDir(): { dir: string; files: Record<string, Buffer> } {
@@ -74,8 +24,6 @@ function makeModelDir(): { dir: string; files: Record<string, Buffer> } {
   return { dir, files };
 }
 
-const MULTIPART = ["--multipart-threshold", "8MiB", "--part-size", "5MiB"];
-
 describe("registry CLI against the real server", () => {
   let registry: TestRegistry;
   let proxy: FaultProxy;
@@ -92,7 +40,7 @@ describe("registry CLI against the real server", () => {
   afterAll(async () => {
     await proxy?.stop();
     await registry?.stop();
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   it("pushes a directory (via npx) with metadata and an alias; the version holds the manifest", async () => {
@@ -256,76 +204,6 @@ describe("registry CLI against the real server", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(existsSync(join(dest, "keep.txt"))).toBe(false);
     expect(readFileSync(join(dest, "weights/model.bin")).equals(bin)).toBe(true);
-  });
-
-  it("an interrupted multipart push resumes: only the missing parts are sent", async () => {
-    const dir = tempDir("cli-resume-");
-    const bytes = randomBytes(12 * MiB + 7);
-    writeFileSync(join(dir, "big.bin"), bytes);
-    proxy.reset({ partsAllowed: 1 });
-    const cut = await run(["push", "cli-resume", dir, ...MULTIPART, "--parallel", "3"], proxy.url);
-    expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(/^error: PUT \/uploads\/upl_[^/]+\/parts\/\d: fetch failed \[NETWORK\]$/m);
-    const saved = readdirSync(join(cache, "uploads"));
-    expect(saved).toHaveLength(1);
-    const state = JSON.parse(readFileSync(join(cache, "uploads", saved[0] as string), "utf8"));
-    const upload = await (await client(registry)("GET", `/api/v1/uploads/${state.upload_id}`)).json();
-    expect(upload).toMatchObject({ state: "open", part_count: 3, parts: [expect.any(Number)] });
-
-    proxy.reset();
-    const resumed = await run(["push", "cli-resume", dir, ...MULTIPART], proxy.url);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ version: 1, parts_resumed: 1, parts_sent: 2 });
-    expect(
-      proxy.seen.filter((r) => r.startsWith("POST /api/v1/uploads") && !r.endsWith("/complete")),
-    ).toEqual([]);
-    expect(proxy.seen.filter((r) => /^PUT .*\/parts\//.test(r))).toHaveLength(2);
-    expect(readdirSync(join(cache, "uploads"))).toEqual([]);
-
-    const dest = join(tempDir("cli-pull-"), "out");
-    expect((await run(["pull", "cli-resume/1", dest])).code).toBe(0);
-    expect(readFileSync(join(dest, "big.bin")).equals(bytes)).toBe(true);
-  });
-
-  it("a push killed mid-multipart (SIGKILL) resumes from the parts the server already has", async () => {
-    const dir = tempDir("cli-crash-");
-    const bytes = randomBytes(16 * MiB + 3);
-    writeFileSync(join(dir, "weights.bin"), bytes);
-    proxy.reset({ partsBeforeHang: 2 });
-    const { child, result } = spawnCli(proxy.url, registry.token, cache, [
-      "--json",
-      "push",
-      "cli-crash",
-      dir,
-      ...MULTIPART,
-      "--parallel",
-      "2",
-    ]);
-    while (proxy.partsDone < 2) await new Promise((r) => setTimeout(r, 50));
-    child.kill("SIGKILL");
-    expect((await result).code).toBe(-1);
-
-    proxy.reset();
-    const resumed = await run(["push", "cli-crash", dir, ...MULTIPART], proxy.url);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ version: 1, parts_resumed: 2, parts_sent: 2 });
-    const dest = join(tempDir("cli-pull-"), "out");
-    expect((await run(["pull", "cli-crash@latest", dest])).code).toBe(0);
-    expect(readFileSync(join(dest, "weights.bin")).equals(bytes)).toBe(true);
-  });
-
-  it("a completion whose answer is lost is confirmed from the upload's state, not failed or redone", async () => {
-    const dir = tempDir("cli-lost-");
-    writeFileSync(join(dir, "big.bin"), randomBytes(10 * MiB + 1));
-    proxy.reset({ dropCompleteAnswers: 1 });
-    const pushed = await run(["push", "cli-lost", dir, ...MULTIPART], proxy.url);
-    expect(pushed.code, pushed.stderr).toBe(0);
-    expect(JSON.parse(pushed.stdout)).toMatchObject({ version: 1, parts_sent: 3 });
-    // The retry either finds the upload completed or, if it lands while the server is still
-    // verifying, gets 409 and waits for the state to settle; this run cannot force the second case.
-    const completes = proxy.seen.filter((r) => r.endsWith("/complete"));
-    const polls = proxy.seen.filter((r) => /^GET \/api\/v1\/uploads\/upl_/.test(r));
-    expect(completes.length + polls.length).toBeGreaterThanOrEqual(2);
   });
 
   it("bad input gets a clear message and exit code 1", async () => {
