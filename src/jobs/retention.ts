@@ -37,7 +37,9 @@ async function execute(env: Env, action: RetentionAction, opts: RetentionRunOpti
         ? await ledger.archiveForRetention(action.model, action.version, opts.now, ctx)
         : await ledger.purgeArtifacts(action.model, action.version, opts.now, ctx);
     if (result.ok) return { ...action, outcome: "done" };
-    const outcome = result.code === "RETENTION_NOT_ELIGIBLE" ? "skipped" : "failed";
+    // Not eligible any more, or deleted since the plan: nothing to do, nothing wrong.
+    const gone = ["RETENTION_NOT_ELIGIBLE", "MODEL_NOT_FOUND", "VERSION_NOT_FOUND"].includes(result.code);
+    const outcome = gone ? "skipped" : "failed";
     return { ...action, outcome, detail: `${result.code}: ${result.detail}` };
   } catch (error) {
     return { ...action, outcome: "failed", detail: String(error) };
