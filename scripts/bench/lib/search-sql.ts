@@ -24,6 +24,6 @@ export function lineageSql(rootId: string, direction: "upstream" | "downstream",
   return dialect.sqlToQuery(walkVersionsSql(rootId, direction, depth + 1));
 }
 
-export function datasetSql(digest: string, stage: "Production" | undefined, pageSize: number) {
-  return datasetUsageQuery(db, { digest }, { scopes: null, stage, limit: pageSize + 1, offset: 0 }).toSQL();
+export function datasetSql(key: DatasetKey, stage: "Production" | undefined, pageSize: number) {
+  return datasetUsageQuery(db, key, { scopes: null, stage, limit: pageSize + 1, offset: 0 }).toSQL();
 }
