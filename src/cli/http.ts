@@ -60,7 +60,14 @@ export async function request(
       response = await fetch(apiUrl(conn, path), { method, headers, body, signal: options.signal });
     } catch (error) {
       if (attempt >= retries || options.signal?.aborted) {
-        throw new RegistryError(0, "NETWORK", `${method} ${path}: ${(error as Error).message}`);
+        // undici says only "fetch failed"; the cause (ECONNREFUSED, a reset socket…) is what helps.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause?.code ?? cause?.message;
+        throw new RegistryError(
+          0,
+          "NETWORK",
+          `${method} ${path}: ${(error as Error).message}${why ? ` (${why})` : ""}`,
+        );
       }
       await sleep(backoff(attempt));
       continue;

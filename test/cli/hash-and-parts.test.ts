@@ -1,15 +1,25 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { digestHex, hashBytes, hashFile } from "../../src/cli/hash";
 import { formatBytes, missingParts, parseBytes, planParts } from "../../src/cli/parts";
 import { runPool } from "../../src/cli/pool";
 
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 describe("streaming SHA-256", () => {
   it("matches the known digest of 'abc' and of an empty file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-hash-"));
+    const dir = tempDir("cli-hash-");
     writeFileSync(join(dir, "abc"), "abc");
     writeFileSync(join(dir, "empty"), "");
     expect(await hashFile(join(dir, "abc"))).toEqual({
@@ -22,7 +32,7 @@ describe("streaming SHA-256", () => {
   });
 
   it("hashes a multi-chunk file like a one-shot hash, reporting every byte to the progress callback", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-hash-"));
+    const dir = tempDir("cli-hash-");
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
     writeFileSync(join(dir, "big"), bytes);
     let seen = 0;

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { safeJoin, toManifestPath } from "../../src/cli/paths";
 import { parseRef, refPath } from "../../src/cli/ref";
 import {
@@ -12,6 +12,16 @@ import {
   parseMetrics,
 } from "../../src/cli/version-body";
 import { listFiles } from "../../src/cli/walk";
+
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -41,7 +51,7 @@ describe("manifest paths", () => {
 
 describe("walking the pushed path", () => {
   it("lists nested files sorted by manifest path, follows symlinks, survives a link cycle", async () => {
-    const root = mkdtempSync(join(tmpdir(), "cli-walk-"));
+    const root = tempDir("cli-walk-");
     mkdirSync(join(root, "weights", "shards"), { recursive: true });
     writeFileSync(join(root, "weights", "shards", "1.bin"), "one");
     writeFileSync(join(root, "config.json"), "{}");
@@ -59,7 +69,7 @@ describe("walking the pushed path", () => {
   });
 
   it("a single file is pushed under its base name; an empty directory is an error", async () => {
-    const root = mkdtempSync(join(tmpdir(), "cli-walk-"));
+    const root = tempDir("cli-walk-");
     writeFileSync(join(root, "model.onnx"), "x");
     expect((await listFiles(join(root, "model.onnx"))).map((f) => f.path)).toEqual(["model.onnx"]);
     mkdirSync(join(root, "empty"));

@@ -1,14 +1,24 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cacheDir, clearState, loadState, saveState, stateFile } from "../../src/cli/resume-state";
+
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const digest = `sha256:${"c".repeat(64)}`;
 
 describe("resume state", () => {
   it("round-trips an upload id keyed by registry and digest, and forgets it when cleared", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-state-"));
+    const dir = tempDir("cli-state-");
     const state = { url: "http://a", digest, size: 10, upload_id: "up_1", part_size: 5 };
     expect(await loadState(dir, "http://a", digest)).toBeNull();
     await saveState(dir, state);
@@ -20,7 +30,7 @@ describe("resume state", () => {
   });
 
   it("ignores a state file whose content names other bytes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-state-"));
+    const dir = tempDir("cli-state-");
     await saveState(dir, { url: "http://a", digest, size: 10, upload_id: "up_1", part_size: 5 });
     const { writeFileSync } = await import("node:fs");
     writeFileSync(
