@@ -3,6 +3,7 @@
  * in any model) with one recursive CTE, and lists the versions that used a dataset.
  */
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { LineageVersion, Stage } from "../../domain/lineage";
 import type { Db } from "../client";
 import { iso } from "../client";
@@ -78,12 +79,17 @@ export function datasetUsageQuery(
   key: DatasetKey,
   opts: { scopes: string[] | null; stage?: Stage | undefined; limit: number; offset: number },
 ) {
+  // A popular uri matches thousands of rows; when a selective stage is asked for, the unary `+`
+  // keeps SQLite off the uri index so it starts from the (stage, created_at) index instead
+  // (measured at 100,000 versions: 244 ms → see README "Performance: search").
+  const selectiveStage = opts.stage === "Production" || opts.stage === "Staging";
+  const col = (c: SQLiteColumn) => (selectiveStage ? sql`+${c}` : sql`${c}`);
   const match: (SQL | undefined)[] =
     "digest" in key
       ? [eq(versionDatasets.digest, key.digest)]
       : [
-          eq(versionDatasets.uri, key.uri),
-          key.version === undefined ? undefined : eq(versionDatasets.version, key.version),
+          sql`${col(versionDatasets.uri)} = ${key.uri}`,
+          key.version === undefined ? undefined : sql`${col(versionDatasets.version)} = ${key.version}`,
         ];
   return db
     .select({
