@@ -202,13 +202,20 @@ try {
   const pullSmallCached = await timed(async () => drainHash(await api(`/blobs/sha256:${small.hex}`)));
 
   // --- re-push unchanged: hash locally, one check call, nothing to upload ---
-  // The hashing baseline runs right before, so both read the file from an equally warm page cache.
-  const hashing = await timed(() => hashFile(big.path));
-  const repush = await timed(async () => {
-    const hex = await hashFile(big.path);
-    const check = await (await api("/blobs/check", json({ digests: [`sha256:${hex}`] }))).json();
-    if (check.missing.length !== 0) throw new Error("re-push would upload again");
-  });
+  // Hashing baseline and re-push alternate, best of three each: both read the file from an equally
+  // warm page cache, and a busy machine's noise hits both alike.
+  let hashing = { ms: Number.POSITIVE_INFINITY };
+  let repush = { ms: Number.POSITIVE_INFINITY };
+  for (let i = 0; i < 3; i++) {
+    const h = await timed(() => hashFile(big.path));
+    const r = await timed(async () => {
+      const hex = await hashFile(big.path);
+      const check = await (await api("/blobs/check", json({ digests: [`sha256:${hex}`] }))).json();
+      if (check.missing.length !== 0) throw new Error("re-push would upload again");
+    });
+    if (h.ms < hashing.ms) hashing = h;
+    if (r.ms < repush.ms) repush = r;
+  }
 
   row(
     `push ${SIZE / MiB} MiB multipart (${push.value.part_count}×${push.value.part_size / MiB} MiB, ${PARALLEL} parallel)`,
