@@ -1,6 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createModel, digest, json, uniqueName } from "../support/api";
+import { bytesOf, putBlob } from "../support/blobs";
+
+// Manifests may only name blobs the store holds (409 BLOB_MISSING otherwise): upload two real ones.
+const WEIGHTS = bytesOf(4096, 1);
+const MLMODEL = bytesOf(822, 2);
+const [weights, mlmodel] = await Promise.all([putBlob(WEIGHTS), putBlob(MLMODEL)]);
 
 const FULL_RECORD = {
   description: "XGBoost trained on Jan 2026 transactions",
@@ -22,11 +28,11 @@ const FULL_RECORD = {
   files: [
     {
       path: "weights/model.onnx",
-      digest: digest(1),
-      size: 1_048_576,
+      digest: weights.digest,
+      size: WEIGHTS.byteLength,
       media_type: "application/octet-stream",
     },
-    { path: "MLmodel", digest: digest(2), size: 822 },
+    { path: "MLmodel", digest: mlmodel.digest, size: 822 },
   ],
 };
 
@@ -57,7 +63,7 @@ describe("model versions", () => {
     expect(fetched).toMatchObject({
       ...FULL_RECORD,
       files: [
-        { path: "MLmodel", digest: digest(2), size: 822, media_type: "application/octet-stream" },
+        { path: "MLmodel", digest: mlmodel.digest, size: 822, media_type: "application/octet-stream" },
         FULL_RECORD.files[0],
       ],
       name,
@@ -65,7 +71,7 @@ describe("model versions", () => {
       stage: "None",
       status: "READY",
       aliases: [],
-      total_size: 1_048_576 + 822,
+      total_size: 4096 + 822,
       created_by: "admin",
       needs_review: false,
       parent: null,
