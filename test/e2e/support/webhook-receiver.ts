@@ -18,7 +18,7 @@ export interface WebhookReceiver {
  * A real HTTP webhook receiver on 127.0.0.1 (something outside our system, so a stand-in is fair).
  * `POST /hooks/<key>` records the request; its answer is chosen by the query:
  *   `?fail=N` → 500 for the first N requests to that key, then 200; `?fail=always` → always 500;
- *   `?redirect=1` → 302 elsewhere.
+ *   `?redirect=1` → 302 elsewhere; `?hang=1` → never answers; `?big=1` → 500 with an endless body.
  * `GET /log/<key>` returns what `<key>` received (so tests running inside workerd can look).
  */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
@@ -34,6 +34,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      if (url.searchParams.get("hang")) return; // never answer: the sender must time out
+      if (url.searchParams.get("big")) return streamForever(res);
       const seen = log.get(key) ?? [];
       const fail = url.searchParams.get("fail");
       let status = 200;
@@ -68,4 +70,12 @@ function pickHeaders(headers: IncomingHttpHeaders): ReceivedHook["headers"] {
     "webhook-timestamp": one("webhook-timestamp"),
     "webhook-signature": one("webhook-signature"),
   };
+}
+
+/** 500 with a body that never ends (until the client goes away): the sender must stop reading. */
+function streamForever(res: import("node:http").ServerResponse) {
+  res.writeHead(500, { "content-type": "text/plain" });
+  const chunk = "x".repeat(16 * 1024);
+  const timer = setInterval(() => res.write(chunk), 1);
+  res.on("close", () => clearInterval(timer));
 }
