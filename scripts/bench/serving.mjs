@@ -84,34 +84,29 @@ try {
   ).json();
   await must(await call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 1 }), 200);
 
-  const floor = await timed(
-    "bare route",
-    N,
-    1,
-    async () => void (await (await fetch(`${registry.url}/docs`)).arrayBuffer()),
-  );
+  // Interleaved, one request of each kind per round, so a busy machine slows all of them alike.
   const resolvePath = `/api/v1/models/${name}/resolve?alias=champion`;
-  const first = await must(await call("GET", resolvePath), 200);
-  const etag = first.headers.get("etag");
-  const cold = await timed(
-    "resolve 200",
-    N,
-    1,
-    async () => void (await (await must(await call("GET", resolvePath), 200)).arrayBuffer()),
-  );
-  const warm = await timed(
-    "resolve 304",
-    N,
-    1,
-    async () => void (await must(await call("GET", resolvePath, undefined, { "if-none-match": etag }), 304)),
-  );
   const aliasPath = `/api/v1/models/${name}/aliases/champion`;
-  const alias = await timed(
-    "GET alias 200",
-    N,
-    1,
-    async () => void (await (await must(await call("GET", aliasPath), 200)).arrayBuffer()),
-  );
+  const etag = (await must(await call("GET", resolvePath), 200)).headers.get("etag");
+  const kinds = {
+    floor: async () => void (await (await fetch(`${registry.url}/docs`)).arrayBuffer()),
+    alias: async () => void (await (await must(await call("GET", aliasPath), 200)).arrayBuffer()),
+    cold: async () => void (await (await must(await call("GET", resolvePath), 200)).arrayBuffer()),
+    warm: async () =>
+      void (await must(await call("GET", resolvePath, undefined, { "if-none-match": etag }), 304)),
+  };
+  const samples = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const bar = progress("resolve (interleaved)", N);
+  for (let i = 0; i < N; i++) {
+    for (const [kind, run] of Object.entries(kinds)) {
+      const t0 = now();
+      await run();
+      samples[kind].push(now() - t0);
+    }
+    bar.increment();
+  }
+  bar.stop();
+  const [floor, alias, cold, warm] = ["floor", "alias", "cold", "warm"].map((k) => summary(samples[k]));
   row(`resolve p50, 200 with a ${FILES}-file manifest`, cold.p50_ms, "ms", floor.p50_ms, "bare route p50");
   row(
     `resolve p50, 200 with a ${FILES}-file manifest`,
@@ -135,16 +130,32 @@ try {
     });
   const wrong = `sha256:${"e".repeat(64)}`;
   const nodes = 64;
-  const heartbeats = await timed("heartbeats c=64", N, nodes, async (i) =>
-    must(await report(`n${i % nodes}`, version.manifest_digest), 200),
-  );
-  // Every report flips its node between drift and in sync: each is an episode edge through the ledger.
-  const edges = await timed("drift edges c=64", N, nodes, async (i) =>
-    must(
-      await report(`e${i % nodes}`, Math.floor(i / nodes) % 2 === 0 ? wrong : version.manifest_digest),
-      200,
-    ),
-  );
+  // Alternating rounds of each, so load from elsewhere hits both alike.
+  const rounds = 4;
+  const heartbeatRuns = [];
+  const edgeRuns = [];
+  for (let r = 0; r < rounds; r++) {
+    heartbeatRuns.push(
+      await timed("heartbeats c=64", N / rounds, nodes, async (i) =>
+        must(await report(`n${i % nodes}`, version.manifest_digest), 200),
+      ),
+    );
+    // Every report flips its node between drift and in sync: each is an episode edge through the ledger.
+    edgeRuns.push(
+      await timed("drift edges c=64", N / rounds, nodes, async (i) =>
+        must(
+          await report(
+            `e${i % nodes}`,
+            (Math.floor(i / nodes) + r) % 2 === 0 ? wrong : version.manifest_digest,
+          ),
+          200,
+        ),
+      ),
+    );
+  }
+  const mean = (runs, key) => runs.reduce((t, x) => t + x[key], 0) / runs.length;
+  const heartbeats = { rate: mean(heartbeatRuns, "rate"), p50_ms: mean(heartbeatRuns, "p50_ms") };
+  const edges = { rate: mean(edgeRuns, "rate"), p50_ms: mean(edgeRuns, "p50_ms") };
   row(
     "deployment reports/s, heartbeats, 64 nodes",
     heartbeats.rate,

@@ -1,8 +1,8 @@
 /** Resolving what a name points at (alias, virtual alias, stage) to a version row, in one query. */
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../client";
-import { modelVersions } from "../schema";
+import { models, modelVersions } from "../schema";
 import type { VersionRow } from "./versions-repo";
 
 type Expr = SQLiteColumn | SQL | string;
@@ -29,34 +29,26 @@ export function versionDigestSql(modelId: Expr, version: Expr | SQL<number | nul
 
 export type Selector = { alias: string; stage?: undefined } | { stage: string; alias?: undefined };
 
-/** The version row a selector points at now, or undefined. One round trip either way. */
-export async function resolveSelector(
+/**
+ * A model by name and the version a selector points at, in ONE query (the poll path: every query
+ * in a D1 session has a cost, and a node polls every few seconds). Null when there is no such
+ * model; `version` null when the selector points at nothing.
+ */
+export async function resolveByName(
   db: Db,
-  modelId: string,
+  name: string,
   selector: Selector,
-): Promise<VersionRow | undefined> {
-  if (selector.stage !== undefined) {
-    return db
-      .select()
-      .from(modelVersions)
-      .where(
-        and(
-          eq(modelVersions.modelId, modelId),
-          eq(modelVersions.stage, selector.stage as VersionRow["stage"]),
-        ),
-      )
-      .orderBy(desc(modelVersions.version))
-      .limit(1)
-      .get();
-  }
-  return db
-    .select()
-    .from(modelVersions)
-    .where(
-      and(
-        eq(modelVersions.modelId, modelId),
-        eq(modelVersions.version, expectedVersionSql(modelId, selector.alias)),
-      ),
-    )
+): Promise<{ model: { id: string; name: string }; version: VersionRow | null } | null> {
+  const modelId = sql.raw(`"models"."id"`);
+  const target =
+    selector.stage !== undefined
+      ? sql`(select max(v.version) from model_versions v where v.model_id = ${modelId} and v.stage = ${selector.stage})`
+      : expectedVersionSql(modelId, selector.alias);
+  const row = await db
+    .select({ id: models.id, name: models.name, version: modelVersions })
+    .from(models)
+    .leftJoin(modelVersions, and(eq(modelVersions.modelId, models.id), eq(modelVersions.version, target)))
+    .where(eq(models.name, name))
     .get();
+  return row ? { model: { id: row.id, name: row.name }, version: row.version ?? null } : null;
 }

@@ -1,6 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { findModelRow } from "../../db/repos/models-repo";
-import { resolveSelector } from "../../db/repos/resolve-repo";
+import { resolveByName } from "../../db/repos/resolve-repo";
 import { exposeBookmark, requestSession } from "../../db/session";
 import { etagMatches } from "../../domain/etags";
 import { blobPath, resolutionEtag } from "../../domain/resolution";
@@ -11,16 +10,16 @@ import type * as routes from "./resolve.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
-/** Two point reads through a D1 session (nearest replica unless the client sent a bookmark). */
+/** One read through a D1 session (nearest replica unless the client sent a bookmark). */
 export const resolveModel: Handler<"resolveModel"> = async (c) => {
   const { name } = c.req.valid("param");
   assertVisible(c, name);
   const { alias, stage } = c.req.valid("query");
   const session = requestSession(c);
-  const model = await findModelRow(session.db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
-  const row = await resolveSelector(session.db, model.id, stage ? { stage } : { alias: alias ?? "latest" });
+  const found = await resolveByName(session.db, name, stage ? { stage } : { alias: alias ?? "latest" });
   exposeBookmark(c, session);
+  if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const { model, version: row } = found;
   if (!row) {
     throw stage
       ? new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version in stage ${stage}`)
