@@ -47,6 +47,7 @@ describe("valid filters compile to bound parameters", () => {
     ["metrics.auc >= 0.95", ["auc", 0.95]],
     ["metrics.auc > -1e-3", ["auc", -0.001]],
     ["params.max_depth = '8'", ["max_depth", "8"]],
+    ["slices.`segment=high_value`.auc >= 0.9", ["auc", "segment=high_value", 0.9]],
     ["stage = 'production'", ["Production"]],
     ["current_stage IN ('Staging', 'production')", ["Staging", "Production"]],
     ["alias = 'champion'", ["champion"]],
@@ -104,6 +105,7 @@ describe("invalid filters are refused with the position and what was expected", 
     ["name = ‘x’", 7, /U\+2018/],
     ["name = 'a' -- comment", 11, /a key, an operator/],
     ["tags.`` = 'x'", 5, /non-empty key/],
+    ["slices.auc > 0.9", 0, /slices.`<slice>`.<metric>/],
     ["name = 'x' AND name = 1", 22, /a quoted string for name/],
   ];
   it.each(table)("%s → position %i", (filter, position, expected) => {

@@ -40,6 +40,7 @@ beforeAll(async () => {
     await register(fraud, {
       metrics: { auc, precision: 0.8 },
       params: { max_depth: String(6 + i) },
+      slices: i === 1 ? { "segment=vip": { auc: 0.6 } } : {},
       tags: { team: i % 2 ? "risk" : "growth" },
       datasets: [{ uri: "s3://data/txn", version: `v${i}`, digest: digest(i), role: "training" }],
       source: { run_id: `run-${i}` },
@@ -60,6 +61,7 @@ describe("GET /model-versions?filter=", () => {
     [mine("metrics.auc >= 0.95"), ["churn/1", "fraud/4", "fraud/3", "fraud/2", "secret/1"]],
     [mine("metrics.auc > 0.95 AND tags.team = 'risk'"), ["churn/1", "fraud/4", "secret/1"]],
     [mine("params.max_depth = '8'"), ["fraud/3"]],
+    [mine("slices.`segment=vip`.auc > 0.5"), ["fraud/2"]],
     [mine("tag.team != 'risk'"), ["fraud/3", "fraud/1"]],
     [mine("alias = 'champion'"), ["fraud/3"]],
     [mine(`dataset.digest = '${digest(1)}'`), ["churn/1", "fraud/2"]],

@@ -91,7 +91,7 @@ function versionCondition(c: Comparison, drive: boolean): SQL {
       return viaIndexTable(
         versionMetrics,
         versionMetrics.versionId,
-        sql`${versionMetrics.name} = ${term.name} and ${versionMetrics.slice} = '' and ${compare(versionMetrics.value, op, value)}`,
+        sql`${versionMetrics.name} = ${term.name} and ${versionMetrics.slice} = ${term.slice ? sql`${term.slice}` : sql`''`} and ${compare(versionMetrics.value, op, value)}`,
         drive,
       );
     case "dataset": {
@@ -158,7 +158,9 @@ export function versionOrder(orders: OrderBy[], filter: Filter): VersionOrder {
   orders.forEach(({ key, descending }, i) => {
     if (key.kind === "metric") {
       const table = metricAlias(i);
-      const inner = filter.comparisons.some((c) => c.term.kind === "metric" && c.term.name === key.name);
+      const inner = filter.comparisons.some(
+        (c) => c.term.kind === "metric" && !c.term.slice && c.term.name === key.name,
+      );
       result.joins.push({
         table,
         inner,

@@ -6,7 +6,8 @@ export type Scope = "versions" | "models";
 export type Term =
   | { kind: "attribute"; name: AttributeName }
   | { kind: "tag"; key: string }
-  | { kind: "metric"; name: string }
+  /** `slice` is "" for the overall value, else e.g. `segment=high_value` (from `slices.`<slice>`.<name>`). */
+  | { kind: "metric"; name: string; slice?: string }
   | { kind: "param"; key: string }
   | { kind: "dataset"; field: DatasetField };
 

@@ -28,6 +28,8 @@ const PREFIXES: Record<string, Term["kind"]> = {
   tag: "tag",
   metrics: "metric",
   metric: "metric",
+  slices: "metric",
+  slice: "metric",
   params: "param",
   param: "param",
   datasets: "dataset",
@@ -41,7 +43,7 @@ export const STAGE_VALUES = ["None", "Staging", "Production", "Archived"] as con
 export function validKeys(scope: Scope): string {
   return scope === "models"
     ? "name, created_at, updated_at, tags.<key>"
-    : "name, version_number, run_id, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, params.<key>, dataset.digest|uri|version|role";
+    : "name, version_number, run_id, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, slices.`<slice>`.<name>, params.<key>, dataset.digest|uri|version|role";
 }
 
 /** Resolves `prefix.key` or a bare attribute to a term, or says which keys exist. */
@@ -55,6 +57,15 @@ export function resolveKey(scope: Scope, parts: string[], position: number): Ter
   const kind = PREFIXES[head.toLowerCase()];
   const key = rest.join(".");
   if (kind === "tag") return { kind, key };
+  if (scope === "versions" && kind === "metric" && head.toLowerCase().startsWith("slice")) {
+    // slices.`segment=high_value`.auc: the slice, then the metric name.
+    if (rest.length >= 2) return { kind, slice: rest[0] as string, name: rest.slice(1).join(".") };
+    throw new FilterError(
+      position,
+      "slices.`<slice>`.<metric>, e.g. slices.`segment=high_value`.auc",
+      `'${parts.join(".")}'`,
+    );
+  }
   if (scope === "versions" && kind === "metric") return { kind, name: key };
   if (scope === "versions" && kind === "param") return { kind, key };
   if (scope === "versions" && kind === "dataset" && DATASET_FIELDS.has(key as DatasetField)) {
@@ -120,7 +131,7 @@ export function termLabel(term: Term): string {
     case "tag":
       return `tags.${term.key}`;
     case "metric":
-      return `metrics.${term.name}`;
+      return term.slice ? `slices.${term.slice}.${term.name}` : `metrics.${term.name}`;
     case "param":
       return `params.${term.key}`;
     case "dataset":

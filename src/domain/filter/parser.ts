@@ -141,7 +141,7 @@ export function parseOrderBy(input: string, scope: Scope): OrderBy[] {
     const { parts, position } = parseKey(cursor);
     const term = resolveKey(scope, parts, position);
     let key: OrderBy["key"] | null = null;
-    if (term.kind === "metric") key = term;
+    if (term.kind === "metric" && !term.slice) key = { kind: "metric", name: term.name };
     else if (
       term.kind === "attribute" &&
       ["name", "version_number", "created_at", "updated_at"].includes(term.name)
