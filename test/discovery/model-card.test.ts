@@ -62,7 +62,9 @@ describe("model card sections", () => {
     // A value with --- inside cannot end the front matter early: only one closing fence before the body.
     expect(md.indexOf("\n---\n")).toBe(front.length);
     expect(md).toContain("| segment=high_value | auc | 0.951 |");
-    const piped = renderMarkdown(buildModelCard({ ...input(null), datasets: [{ uri: "s3://a|b\nc", role: "training" }] }));
+    const piped = renderMarkdown(
+      buildModelCard({ ...input(null), datasets: [{ uri: "s3://a|b\nc", role: "training" }] }),
+    );
     expect(piped).toContain("| s3://a\\|b c |  |  | training |");
   });
 
