@@ -1,16 +1,18 @@
 /** Registered models: reads for the HTTP layer, statement builders for the ledger. */
 import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Filter } from "../../domain/filter/ast";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import type { ModelOrder, ModelView } from "../../schemas/models";
 import { chunkRows, type Db, iso, type Statement } from "../client";
 import { aliases, models, modelTags, modelVersions, versionTags } from "../schema";
-import type { Filter } from "../../domain/filter/ast";
 import { deleteModelIndexes } from "./discovery-index-repo";
 import { modelFilterSql } from "./filter-sql";
 import { scopeCondition } from "./scope-filter";
 
 export type ModelRow = typeof models.$inferSelect;
 
+// Subqueries name the outer row as `models.id` explicitly: drizzle renders a column inside a
+// single-table select unqualified, which an inner table with the same column name would capture.
 const viewColumns = {
   id: models.id,
   name: models.name,
@@ -18,14 +20,14 @@ const viewColumns = {
   owner: models.owner,
   createdAt: models.createdAt,
   updatedAt: models.updatedAt,
-  tags: sql<string>`(select json_group_object(t.key, t.value) from model_tags t where t.model_id = ${models.id})`,
-  aliases: sql<string>`(select json_group_object(a.alias, a.version) from aliases a where a.model_id = ${models.id})`,
+  tags: sql<string>`(select json_group_object(t.key, t.value) from model_tags t where t.model_id = models.id)`,
+  aliases: sql<string>`(select json_group_object(a.alias, a.version) from aliases a where a.model_id = models.id)`,
   latestVersion: sql<
     number | null
-  >`(select max(v.version) from model_versions v where v.model_id = ${models.id})`,
+  >`(select max(v.version) from model_versions v where v.model_id = models.id)`,
   productionVersion: sql<
     number | null
-  >`(select v.version from model_versions v where v.model_id = ${models.id} and v.stage = 'Production' limit 1)`,
+  >`(select v.version from model_versions v where v.model_id = models.id and v.stage = 'Production' limit 1)`,
 };
 
 type ViewRow = { [K in keyof typeof viewColumns]: K extends "tags" | "aliases" ? string : unknown } & {

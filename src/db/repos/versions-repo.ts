@@ -7,10 +7,12 @@ import { modelVersions, versionTags } from "../schema";
 
 export type VersionRow = typeof modelVersions.$inferSelect;
 
+// Outer columns are written qualified on purpose (see models-repo): `a.version = version` would
+// silently compare the alias table with itself.
 export const viewColumns = {
   ...getTableColumns(modelVersions),
-  tags: sql<string>`(select json_group_object(t.key, t.value) from version_tags t where t.version_id = ${modelVersions.id})`,
-  aliases: sql<string>`(select json_group_array(a.alias) from (select alias from aliases a where a.model_id = ${modelVersions.modelId} and a.version = ${modelVersions.version} order by alias) a)`,
+  tags: sql<string>`(select json_group_object(t.key, t.value) from version_tags t where t.version_id = model_versions.id)`,
+  aliases: sql<string>`(select json_group_array(a.alias) from (select alias from aliases a where a.model_id = model_versions.model_id and a.version = model_versions.version order by alias) a)`,
 };
 
 export type ViewRow = VersionRow & { tags: string; aliases: string };
