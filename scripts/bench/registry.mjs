@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick]`: the registry's core figures through its public HTTP API, each beside a
 // baseline measured in the same run (a bare route on the same runtime = the HTTP floor; the same SQL
 // straight on SQLite = the storage limit) and as a ratio to it. Prints JSON, then a Markdown table.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,8 +14,14 @@ const { values: args } = parseArgs({
   options: { quick: { type: "boolean", default: false }, out: { type: "string" } },
 });
 const SIZE = args.quick
-  ? { registrations: 300, resolves: 300, floor: 300 }
-  : { registrations: 3000, resolves: 2000, floor: 2000 };
+  ? { registrations: 300, resolves: 300, floor: 300, searchScales: [10_000], searchIterations: 40 }
+  : {
+      registrations: 3000,
+      resolves: 2000,
+      floor: 2000,
+      searchScales: [10_000, 100_000],
+      searchIterations: 200,
+    };
 
 const stateDir = mkdtempSync(join(tmpdir(), "bench-state-"));
 const registry = await startRegistry({
@@ -180,6 +187,42 @@ try {
   row("workerd resident memory after the run", results.memory_workerd_rss_mib ?? Number.NaN, "MiB");
 } finally {
   await registry.stop();
+}
+
+// --- search at scale: scripts/bench/search.mjs seeds N versions straight into a fresh D1 file
+// (see its header) and times five filters and lineage through HTTP beside the same SQL on SQLite.
+for (const versions of SIZE.searchScales) {
+  process.stderr.write(`search at ${versions} versions (seeding straight into D1, then timing)…\n`);
+  const out = join(mkdtempSync(join(tmpdir(), "bench-search-out-")), "search.json");
+  execFileSync(
+    process.execPath,
+    [
+      join(import.meta.dirname, "search.mjs"),
+      "--versions",
+      String(versions),
+      "--iterations",
+      String(SIZE.searchIterations),
+      "--out",
+      out,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  for (const q of JSON.parse(readFileSync(out, "utf8")).rows) {
+    row(
+      `search p50 @${versions / 1000}k: ${q.query}`,
+      q.http_p50_ms,
+      "ms",
+      q.sqlite_p50_ms,
+      "same SQL on SQLite p50",
+    );
+    row(
+      `search p99 @${versions / 1000}k: ${q.query}`,
+      q.http_p99_ms,
+      "ms",
+      q.sqlite_p99_ms,
+      "same SQL on SQLite p99",
+    );
+  }
 }
 
 const table = markdownTable(results.rows, ["figure", "value", "unit", "baseline", "baseline_is", "ratio"]);
