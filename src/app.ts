@@ -9,10 +9,10 @@ import { jsonBody } from "./middleware/json-body";
 import { requestId } from "./middleware/request-id";
 import { aliasesRouter } from "./routes/aliases/aliases.index";
 import { blobsRawRouter, blobsRouter } from "./routes/blobs/blobs.index";
+import { cardsRouter } from "./routes/cards/cards.index";
+import { deploymentsRouter } from "./routes/deployments/deployments.index";
 import { filesRouter } from "./routes/files/files.index";
 import { governanceRouter } from "./routes/governance/governance.index";
-import { deploymentsRouter } from "./routes/deployments/deployments.index";
-import { cardsRouter } from "./routes/cards/cards.index";
 import { lineageRouter } from "./routes/lineage/lineage.index";
 import { metaRouter } from "./routes/meta/meta.index";
 import { mlflowRouter } from "./routes/mlflow/mlflow.index";
@@ -61,10 +61,10 @@ export function createApp() {
   api.route("/", lineageRouter);
   api.route("/", cardsRouter);
   api.route("/", aliasesRouter);
-  api.route("/", governanceRouter);
-  api.route("/", retentionRouter);
   api.route("/", resolveRouter);
   api.route("/", deploymentsRouter);
+  api.route("/", governanceRouter);
+  api.route("/", retentionRouter);
   api.route("/", tokensRouter);
   api.route("/", webhooksRouter);
 

@@ -177,148 +177,6 @@ export const idempotencyKeys = sqliteTable("idempotency_keys", {
 });
 
 /**
- * What each serving node last reported it runs, per (model, node). Heartbeat columns are upserted
- * by the report route; `drift*` columns only by the ModelLedger (see src/ledger/deployment-ops.ts).
- */
-export const deployments = sqliteTable(
-  "deployments",
-  {
-    modelId: text("model_id").notNull(),
-    nodeId: text("node_id").notNull(),
-    environment: text("environment").notNull(),
-    /** The alias the node follows (reported, or its environment's name): what it should run. */
-    alias: text("alias").notNull(),
-    version: integer("version").notNull(),
-    manifestDigest: text("manifest_digest").notNull(),
-    status: text("status", { enum: ["loaded", "loading", "failed"] }).notNull(),
-    loadedAt: integer("loaded_at").notNull(),
-    reportedAt: integer("reported_at").notNull(),
-    reportedBy: text("reported_by").notNull(),
-    /** First report of the current manifest digest; the one before is kept as `previous_*`. */
-    runningSince: integer("running_since").notNull(),
-    previousVersion: integer("previous_version"),
-    previousManifestDigest: text("previous_manifest_digest"),
-    /** The open drift episode's reason (null = in sync at the last report) and when it began. */
-    drift: text("drift"),
-    driftSince: integer("drift_since"),
-    driftEpisodes: integer("drift_episodes").notNull().default(0),
-  },
-  (t) => [
-    primaryKey({ columns: [t.modelId, t.nodeId] }),
-    index("deployments_reported_idx").on(t.modelId, t.reportedAt),
-  ],
-);
-
-// ---- discovery (migrations/0005_discovery.sql) ----
-// Index tables for search and lineage, written by the ModelLedger in the same batch as the version.
-// The same migration also adds version_tags(key, value), model_versions(run_id) and
-// model_versions(stage, created_at) indexes.
-
-/** One row per metric of a version; `slice` is '' for the overall value, else e.g. `segment=high_value`. */
-export const versionMetrics = sqliteTable(
-  "version_metrics",
-  {
-    versionId: text("version_id").notNull(),
-    modelId: text("model_id").notNull(),
-    slice: text("slice").notNull().default(""),
-    name: text("name").notNull(),
-    value: real("value").notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.versionId, t.slice, t.name] }),
-    index("version_metrics_name_value_idx").on(t.name, t.slice, t.value),
-  ],
-);
-
-export const versionParams = sqliteTable(
-  "version_params",
-  {
-    versionId: text("version_id").notNull(),
-    key: text("key").notNull(),
-    value: text("value").notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.versionId, t.key] }),
-    index("version_params_key_value_idx").on(t.key, t.value),
-  ],
-);
-
-/** The datasets a version was trained/evaluated on, in registration order (`position`). */
-export const versionDatasets = sqliteTable(
-  "version_datasets",
-  {
-    versionId: text("version_id").notNull(),
-    modelId: text("model_id").notNull(),
-    position: integer("position").notNull(),
-    uri: text("uri").notNull(),
-    version: text("version"),
-    digest: text("digest"),
-    role: text("role"),
-  },
-  (t) => [
-    primaryKey({ columns: [t.versionId, t.position] }),
-    index("version_datasets_digest_idx").on(t.digest),
-    index("version_datasets_uri_idx").on(t.uri, t.version),
-  ],
-);
-
-// ---- governance (issue #4, migrations/0003) ----
-
-/** A model's release policy; a model without a row gets DEFAULT_POLICY (src/domain/policy.ts). */
-export const policies = sqliteTable("policies", {
-  modelId: text("model_id").primaryKey(),
-  gates: text("gates", { mode: "json" }).$type<MetricGate[]>().notNull(),
-  require: text("require", { mode: "json" }).$type<string[]>().notNull(),
-  requiredApprovals: integer("required_approvals").notNull().default(1),
-  protectedAliases: text("protected_aliases", { mode: "json" }).$type<string[]>().notNull(),
-  updatedAt: integer("updated_at").notNull(),
-  updatedBy: text("updated_by").notNull(),
-});
-
-/** A request to move a version to Production; decided by approvers other than the requester. */
-export const approvalRequests = sqliteTable(
-  "approval_requests",
-  {
-    id: text("id").primaryKey(),
-    modelId: text("model_id").notNull(),
-    version: integer("version").notNull(),
-    toStage: text("to_stage", { enum: ["Production"] }).notNull(),
-    requestedBy: text("requested_by").notNull(),
-    /** Token id of the requester: separation of duties compares identities, not display names. */
-    requesterId: text("requester_id").notNull(),
-    comment: text("comment").notNull().default(""),
-    status: text("status", { enum: ["pending", "approved", "rejected", "cancelled"] })
-      .notNull()
-      .default("pending"),
-    /** The policy's number at the time of the request, so a later policy edit cannot move the goal. */
-    requiredApprovals: integer("required_approvals").notNull(),
-    createdAt: integer("created_at").notNull(),
-    decidedAt: integer("decided_at"),
-  },
-  (t) => [
-    index("approval_requests_status_idx").on(t.status, t.createdAt),
-    index("approval_requests_version_idx").on(t.modelId, t.version),
-    uniqueIndex("approval_requests_one_pending")
-      .on(t.modelId, t.version)
-      .where(sql`status = 'pending'`),
-  ],
-);
-
-/** One vote per approver per request. */
-export const approvals = sqliteTable(
-  "approvals",
-  {
-    requestId: text("request_id").notNull(),
-    approverId: text("approver_id").notNull(),
-    approver: text("approver").notNull(),
-    decision: text("decision", { enum: ["approve", "reject"] }).notNull(),
-    comment: text("comment").notNull().default(""),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.requestId, t.approverId] })],
-);
-
-/**
  * Multipart uploads in flight (issue #3). Bytes are staged in an R2 multipart upload at
  * `uploads/<id>` (`r2UploadId`); completion verifies the SHA-256 and publishes `blobs/sha256/<hex>`.
  * States: open → completing → completed | failed; open → aborted.
@@ -405,6 +263,146 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     uniqueIndex("webhook_deliveries_event_subscription_unique").on(t.eventId, t.subscriptionId),
     index("webhook_deliveries_subscription_idx").on(t.subscriptionId, t.createdAt),
+  ],
+);
+
+// ---- governance (issue #4, migrations/0003) ----
+
+/** A model's release policy; a model without a row gets DEFAULT_POLICY (src/domain/policy.ts). */
+export const policies = sqliteTable("policies", {
+  modelId: text("model_id").primaryKey(),
+  gates: text("gates", { mode: "json" }).$type<MetricGate[]>().notNull(),
+  require: text("require", { mode: "json" }).$type<string[]>().notNull(),
+  requiredApprovals: integer("required_approvals").notNull().default(1),
+  protectedAliases: text("protected_aliases", { mode: "json" }).$type<string[]>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** A request to move a version to Production; decided by approvers other than the requester. */
+export const approvalRequests = sqliteTable(
+  "approval_requests",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull(),
+    version: integer("version").notNull(),
+    toStage: text("to_stage", { enum: ["Production"] }).notNull(),
+    requestedBy: text("requested_by").notNull(),
+    /** Token id of the requester: separation of duties compares identities, not display names. */
+    requesterId: text("requester_id").notNull(),
+    comment: text("comment").notNull().default(""),
+    status: text("status", { enum: ["pending", "approved", "rejected", "cancelled"] })
+      .notNull()
+      .default("pending"),
+    /** The policy's number at the time of the request, so a later policy edit cannot move the goal. */
+    requiredApprovals: integer("required_approvals").notNull(),
+    createdAt: integer("created_at").notNull(),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    index("approval_requests_status_idx").on(t.status, t.createdAt),
+    index("approval_requests_version_idx").on(t.modelId, t.version),
+    uniqueIndex("approval_requests_one_pending").on(t.modelId, t.version).where(sql`status = 'pending'`),
+  ],
+);
+
+/** One vote per approver per request. */
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    requestId: text("request_id").notNull(),
+    approverId: text("approver_id").notNull(),
+    approver: text("approver").notNull(),
+    decision: text("decision", { enum: ["approve", "reject"] }).notNull(),
+    comment: text("comment").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.approverId] })],
+);
+
+// ---- discovery (migrations/0005_discovery.sql) ----
+// Index tables for search and lineage, written by the ModelLedger in the same batch as the version.
+// The same migration also adds version_tags(key, value), model_versions(run_id) and
+// model_versions(stage, created_at) indexes.
+
+/** One row per metric of a version; `slice` is '' for the overall value, else e.g. `segment=high_value`. */
+export const versionMetrics = sqliteTable(
+  "version_metrics",
+  {
+    versionId: text("version_id").notNull(),
+    modelId: text("model_id").notNull(),
+    slice: text("slice").notNull().default(""),
+    name: text("name").notNull(),
+    value: real("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.slice, t.name] }),
+    index("version_metrics_name_value_idx").on(t.name, t.slice, t.value),
+  ],
+);
+
+export const versionParams = sqliteTable(
+  "version_params",
+  {
+    versionId: text("version_id").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.key] }),
+    index("version_params_key_value_idx").on(t.key, t.value),
+  ],
+);
+
+/** The datasets a version was trained/evaluated on, in registration order (`position`). */
+export const versionDatasets = sqliteTable(
+  "version_datasets",
+  {
+    versionId: text("version_id").notNull(),
+    modelId: text("model_id").notNull(),
+    position: integer("position").notNull(),
+    uri: text("uri").notNull(),
+    version: text("version"),
+    digest: text("digest"),
+    role: text("role"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.position] }),
+    index("version_datasets_digest_idx").on(t.digest),
+    index("version_datasets_uri_idx").on(t.uri, t.version),
+  ],
+);
+
+/**
+ * What each serving node last reported it runs, per (model, node). Heartbeat columns are upserted
+ * by the report route; `drift*` columns only by the ModelLedger (see src/ledger/deployment-ops.ts).
+ */
+export const deployments = sqliteTable(
+  "deployments",
+  {
+    modelId: text("model_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    environment: text("environment").notNull(),
+    /** The alias the node follows (reported, or its environment's name): what it should run. */
+    alias: text("alias").notNull(),
+    version: integer("version").notNull(),
+    manifestDigest: text("manifest_digest").notNull(),
+    status: text("status", { enum: ["loaded", "loading", "failed"] }).notNull(),
+    loadedAt: integer("loaded_at").notNull(),
+    reportedAt: integer("reported_at").notNull(),
+    reportedBy: text("reported_by").notNull(),
+    /** First report of the current manifest digest; the one before is kept as `previous_*`. */
+    runningSince: integer("running_since").notNull(),
+    previousVersion: integer("previous_version"),
+    previousManifestDigest: text("previous_manifest_digest"),
+    /** The open drift episode's reason (null = in sync at the last report) and when it began. */
+    drift: text("drift"),
+    driftSince: integer("drift_since"),
+    driftEpisodes: integer("drift_episodes").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelId, t.nodeId] }),
+    index("deployments_reported_idx").on(t.modelId, t.reportedAt),
   ],
 );
 

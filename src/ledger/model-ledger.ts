@@ -10,14 +10,14 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { commitBatch, createDb, type Db, iso } from "../db/client";
-import { chainHead, insertAudit } from "../db/repos/audit-repo";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
+import { chainHead, insertAudit } from "../db/repos/audit-repo";
 import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
 import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
 import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
 import type { TokenRow } from "../db/repos/tokens-repo";
-import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
+import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import type { Stage } from "../domain/lifecycle";
 import type { Policy } from "../domain/policy";
@@ -28,12 +28,12 @@ import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { RetentionPolicyView } from "../schemas/retention";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
-import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
+import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
 import { decideRequestApproval, decideVote } from "./approval-ops";
-import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
+import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
 import { decideDeleteVersion, decideRenameModel } from "./mlflow-ops";
 import {
@@ -53,17 +53,17 @@ import {
 import { SerialQueue } from "./serial-queue";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
 import {
-  decideCreateWebhook,
-  decideDeleteWebhook,
-  decideRedeliver,
-  decideUpdateWebhook,
-} from "./webhook-ops";
-import {
   decideCreateVersion,
   decideDeleteVersionTag,
   decideSetVersionTag,
   decideUpdateVersion,
 } from "./version-ops";
+import {
+  decideCreateWebhook,
+  decideDeleteWebhook,
+  decideRedeliver,
+  decideUpdateWebhook,
+} from "./webhook-ops";
 
 type Decide<T> = (now: number) => Promise<LedgerResult<Change<T>>>;
 
@@ -198,23 +198,6 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) => decideRedeliver(this.#db, deliveryId, now));
   }
 
-  // ---- serving (issue #10): deployment reports that open or close a drift episode ----
-
-  /**
-   * Records a serving node's report when it may open or close a drift episode (the route writes
-   * plain heartbeats itself; see src/ledger/deployment-report.ts). Judged again here on fresh state:
-   * an edge writes heartbeat + episode + audit entry + `deployment.drift` event in one batch.
-   */
-  reportDeployment(
-    name: string,
-    report: DeploymentReport,
-    ctx: ChangeContext,
-  ): Promise<LedgerResult<DeploymentView>> {
-    return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now)),
-    );
-  }
-
   // ---- governance (issue #4): stages, approvals, rollback, policy ----
 
   /** Moves a version along the stage machine; `fastTrack` is the admin's emergency promotion. */
@@ -326,13 +309,34 @@ export class ModelLedger extends DurableObject<Env> {
 
   /** Renames a model (MLflow `registered-models/rename`); call it on the OLD name's instance. */
   renameModel(name: string, newName: string, ctx: ChangeContext): Promise<LedgerResult<{ name: string }>> {
-    return this.#change(ctx, (now) => this.#withModel(name, (m) => decideRenameModel(this.#db, m, newName, now)));
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideRenameModel(this.#db, m, newName, now)),
+    );
   }
 
   /** Deletes one version (MLflow `model-versions/delete`); its number is never handed out again. */
   deleteVersion(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<null>> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decideDeleteVersion(this.#db, m, v, now)),
+    );
+  }
+
+  // ---- serving (issue #10): deployment reports that open or close a drift episode ----
+
+  /**
+   * Records a serving node's report when it may open or close a drift episode (the route writes
+   * plain heartbeats itself; see src/ledger/deployment-report.ts). Judged again here on fresh state:
+   * an edge writes heartbeat + episode + audit entry + `deployment.drift` event in one batch.
+   */
+  reportDeployment(
+    name: string,
+    report: DeploymentReport,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<DeploymentView>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) =>
+        decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now),
+      ),
     );
   }
 

@@ -34,11 +34,6 @@ export const ERROR_STATUS = {
   GATE_FAILED: 422,
   SELF_APPROVAL: 403,
   APPROVAL_REQUEST_NOT_FOUND: 404,
-  // ---- events and webhooks (issue #5) ----
-  WEBHOOK_NOT_FOUND: 404,
-  DELIVERY_NOT_FOUND: 404,
-  WEBHOOK_URL_REFUSED: 422,
-  WEBHOOK_LIMIT_REACHED: 409,
   // ---- artifact store (issue #3) ----
   BLOB_NOT_FOUND: 404,
   UPLOAD_NOT_FOUND: 404,
@@ -51,6 +46,11 @@ export const ERROR_STATUS = {
   DIGEST_MISMATCH: 422,
   BLOB_SIZE_MISMATCH: 422,
   PART_SIZE_MISMATCH: 422,
+  // ---- events and webhooks (issue #5) ----
+  WEBHOOK_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
+  WEBHOOK_URL_REFUSED: 422,
+  WEBHOOK_LIMIT_REACHED: 409,
   // ---- retention (issue #6) ----
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,

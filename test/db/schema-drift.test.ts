@@ -6,7 +6,9 @@ import * as schema from "../../src/db/schema";
 
 /** Migrations are hand-written SQL; this fails when they and src/db/schema.ts disagree. */
 describe("schema.ts matches the migrated D1 database", () => {
-  const tables = (Object.values(schema) as unknown[]).filter((t): t is SQLiteTable => t instanceof SQLiteTable);
+  const tables = (Object.values(schema) as unknown[]).filter(
+    (t): t is SQLiteTable => t instanceof SQLiteTable,
+  );
 
   it.each(tables.map((t) => [getTableName(t), t] as const))("%s", async (name, table) => {
     const { results } = await env.DB.prepare(`select name, "notnull" as nn from pragma_table_info(?)`)

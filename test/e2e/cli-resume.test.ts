@@ -30,7 +30,9 @@ describe("registry push survives interruptions (real server behind a fault-injec
     proxy.reset({ partsAllowed: 1 });
     const cut = await run(["push", "cli-resume", dir, ...MULTIPART, "--parallel", "3"], proxy.url);
     expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(/^error: PUT \/uploads\/upl_[^/]+\/parts\/\d: fetch failed \([^)]+\) \[NETWORK\]$/m);
+    expect(cut.stderr).toMatch(
+      /^error: PUT \/uploads\/upl_[^/]+\/parts\/\d: fetch failed \([^)]+\) \[NETWORK\]$/m,
+    );
     const saved = readdirSync(join(cache, "uploads"));
     expect(saved).toHaveLength(1);
     const state = JSON.parse(readFileSync(join(cache, "uploads", saved[0] as string), "utf8"));

@@ -36,7 +36,10 @@ async function serveManifestFile(
   if (!version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no such version`);
   // Retention purged the bytes (issue #6): the metadata stays, the files are gone for good.
   if (version.status === ARTIFACTS_PURGED) {
-    throw new ApiError("ARTIFACTS_PURGED", `the artifacts of ${name}/${version.version} were purged by retention`);
+    throw new ApiError(
+      "ARTIFACTS_PURGED",
+      `the artifacts of ${name}/${version.version} were purged by retention`,
+    );
   }
   const file = version.files.find((f) => f.path === path);
   if (!file) throw new ApiError("FILE_NOT_FOUND", `version ${name}/${version.version} has no file '${path}'`);
