@@ -65,6 +65,31 @@ describe("registered models", () => {
     ]);
   });
 
+  it("delete takes the model's policies, approvals, retention and deployment records with it", async () => {
+    const name = uniqueName("cascade");
+    await createModel(name);
+    const id = await env.DB.prepare("select id from models where name = ?").bind(name).first<string>("id");
+    expect(
+      (await api("PUT", `/api/v1/models/${name}/policy`, { body: { required_approvals: 2 } })).status,
+    ).toBe(200);
+    expect((await api("PUT", `/api/v1/models/${name}/retention`, { body: { keep_last: 3 } })).status).toBe(
+      200,
+    );
+    expect((await api("DELETE", `/api/v1/models/${name}`)).status).toBe(204);
+    for (const table of [
+      "policies",
+      "retention_policies",
+      "approval_requests",
+      "deployments",
+      "model_versions",
+    ]) {
+      const left = await env.DB.prepare(`select count(*) as n from ${table} where model_id = ?`)
+        .bind(id)
+        .first<number>("n");
+      expect(left, table).toBe(0);
+    }
+  });
+
   it("delete is refused while a version is in Staging or Production", async () => {
     const name = uniqueName("active");
     await createModel(name);

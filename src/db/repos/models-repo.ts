@@ -4,7 +4,18 @@ import type { Filter } from "../../domain/filter/ast";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import type { ModelOrder, ModelView } from "../../schemas/models";
 import { chunkRows, type Db, iso, type Statement } from "../client";
-import { aliases, models, modelTags, modelVersions, versionTags } from "../schema";
+import {
+  aliases,
+  approvalRequests,
+  approvals,
+  deployments,
+  models,
+  modelTags,
+  modelVersions,
+  policies,
+  retentionPolicies,
+  versionTags,
+} from "../schema";
 import { deleteModelIndexes } from "./discovery-index-repo";
 import { modelFilterSql } from "./filter-sql";
 import { scopeCondition } from "./scope-filter";
@@ -144,8 +155,18 @@ export function deleteModelCascade(db: Db, modelId: string): Statement[] {
     .select({ id: modelVersions.id })
     .from(modelVersions)
     .where(eq(modelVersions.modelId, modelId));
+  const requestIds = db
+    .select({ id: approvalRequests.id })
+    .from(approvalRequests)
+    .where(eq(approvalRequests.modelId, modelId));
   return [
     ...deleteModelIndexes(db, modelId),
+    // Governance, serving and retention records hang off the model id; they go with it.
+    db.delete(approvals).where(sql`${approvals.requestId} in ${requestIds}`),
+    db.delete(approvalRequests).where(eq(approvalRequests.modelId, modelId)),
+    db.delete(policies).where(eq(policies.modelId, modelId)),
+    db.delete(retentionPolicies).where(eq(retentionPolicies.modelId, modelId)),
+    db.delete(deployments).where(eq(deployments.modelId, modelId)),
     db.delete(versionTags).where(sql`${versionTags.versionId} in ${versionIds}`),
     db.delete(modelVersions).where(eq(modelVersions.modelId, modelId)),
     db.delete(aliases).where(eq(aliases.modelId, modelId)),
