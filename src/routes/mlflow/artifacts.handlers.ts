@@ -10,6 +10,7 @@ import { createDb } from "../../db/client";
 import { findModelRow } from "../../db/repos/models-repo";
 import { readVersionView } from "../../db/repos/versions-repo";
 import { digestHex } from "../../domain/artifacts";
+import { ARTIFACTS_PURGED } from "../../domain/retention";
 import type { FileEntry } from "../../domain/version-record";
 import type { AppEnv } from "../../env";
 import { MlflowError, modelNotFound, versionNotFound } from "../../mlflow/errors";
@@ -43,6 +44,13 @@ async function versionFiles(c: Context<AppEnv>, at: Located): Promise<FileEntry[
   if (!model) throw modelNotFound(at.name);
   const version = await readVersionView(db, model, at.version);
   if (!version) throw versionNotFound(at.name, at.version);
+  // MLflow has no "gone": a retention purge reads as a missing artifact, with the reason spelled out.
+  if (version.status === ARTIFACTS_PURGED) {
+    throw new MlflowError(
+      "RESOURCE_DOES_NOT_EXIST",
+      `The artifacts of ${at.name} version ${at.version} were purged by its retention policy`,
+    );
+  }
   return version.files;
 }
 
