@@ -8,6 +8,7 @@ import {
   findVersionRow,
   insertVersion,
   readVersionView,
+  toVersionView,
   updateVersion,
   upsertVersionTags,
   type VersionRow,
@@ -86,7 +87,16 @@ export async function decideCreateVersion(
       after,
       event: { type: "model_version.created", modelId: model.id, version, data: { before: null, after } },
       ref: { kind: "version", name: model.name, version },
-      respond: view(db, model, version),
+      // A new version is answered from the row just written: nothing else can have changed it
+      // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
+      respond: async () =>
+        toVersionView(model.name, {
+          ...row,
+          tags: JSON.stringify(
+            Object.fromEntries(Object.entries(input.tags).sort(([a], [b]) => (a < b ? -1 : 1))),
+          ),
+          aliases: "[]",
+        }),
     },
   };
 }
