@@ -1,28 +1,23 @@
 /**
  * ModelLedger: the one writer of a registered model (one Durable Object per model name).
  *
- * Every change runs read → decide → write under a serial queue, and writes ONE atomic D1 batch:
- * the change, its hash-chained audit entry and its outbox event. D1 is the record; this object
- * only caches the head of each audit chain. A stale instance cannot interleave: the audit entry's
- * UNIQUE(chain, seq) makes its whole batch fail, and the change is decided again on fresh state.
+ * Each public method is one kind of change: it names the `decide*` function (src/ledger/*-ops.ts)
+ * that reads the model and decides, and hands it to the ChangeWriter (change-writer.ts), which runs
+ * changes one at a time and writes each as ONE atomic D1 batch with its audit entry and event.
+ * D1 is the record; a cold or stale instance simply reads it again.
  *
  * Public methods are the RPC surface; helpers are #private.
  */
 import { DurableObject } from "cloudflare:workers";
-import { commitBatch, createDb, type Db, iso } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
-import { chainHead, insertAudit } from "../db/repos/audit-repo";
-import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
-import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
-import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
+import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import type { TokenRow } from "../db/repos/tokens-repo";
-import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
+import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
-import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import type { Stage } from "../domain/lifecycle";
 import type { Policy } from "../domain/policy";
 import type { RetentionPolicy } from "../domain/retention";
-import { newId } from "../lib/ids";
 import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas/governance";
 import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { RetentionPolicyView } from "../schemas/retention";
@@ -32,9 +27,10 @@ import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
 import { decideRequestApproval, decideVote } from "./approval-ops";
+import { ChangeWriter, type Decide } from "./change-writer";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
-import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
+import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 import { decideDeleteVersion, decideRenameModel } from "./mlflow-ops";
 import {
   decideCreateModel,
@@ -50,7 +46,6 @@ import {
   decideSetRetention,
   type RetentionActionResult,
 } from "./retention-ops";
-import { SerialQueue } from "./serial-queue";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
 import {
   decideCreateVersion,
@@ -65,16 +60,14 @@ import {
   decideUpdateWebhook,
 } from "./webhook-ops";
 
-type Decide<T> = (now: number) => Promise<LedgerResult<Change<T>>>;
-
 export class ModelLedger extends DurableObject<Env> {
-  readonly #serial = new SerialQueue();
   readonly #db: Db;
-  readonly #heads = new Map<string, { seq: number; hash: string }>();
+  readonly #writer: ChangeWriter;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#db = createDb(env.DB);
+    this.#writer = new ChangeWriter(this.#db, env.EVENTS, (promise) => ctx.waitUntil(promise));
   }
 
   createModel(input: CreateModelInput, ctx: ChangeContext): Promise<LedgerResult<ModelView>> {
@@ -398,131 +391,6 @@ export class ModelLedger extends DurableObject<Env> {
   }
 
   #change<T>(ctx: ChangeContext, decide: Decide<T>): Promise<LedgerResult<T>> {
-    return this.#serial.run(async () => {
-      if (ctx.idempotency) {
-        const prior = await findIdempotent(this.#db, ctx.idempotency.key);
-        if (prior) return this.#replay<T>(prior, ctx.idempotency.requestHash);
-      }
-      // A constraint failure means our view was stale (another instance wrote): decide once more.
-      for (let attempt = 1; ; attempt++) {
-        const now = Date.now();
-        const decision = await decide(now);
-        if (!decision.ok) return decision;
-        const change = decision.value;
-        if (change.statements.length === 0) return { ok: true, value: await change.respond() };
-        try {
-          const event = await this.#commit(change, ctx, now);
-          if (event) this.ctx.waitUntil(this.#publish(event));
-        } catch (error) {
-          this.#heads.delete(change.chain);
-          if (!isConstraintError(error)) throw error;
-          if (attempt >= 2) return fail("CONCURRENT_MODIFICATION", "the model changed concurrently; retry");
-          continue;
-        }
-        return { ok: true, value: await change.respond() };
-      }
-    });
+    return this.#writer.run(ctx, decide);
   }
-
-  /** Writes the change, its audit entry, its event and its idempotency record in one batch. */
-  async #commit<T>(change: Change<T>, ctx: ChangeContext, now: number): Promise<OutboxRow | null> {
-    const head = await this.#head(change.chain);
-    const entry: AuditContent = {
-      chain: change.chain,
-      seq: head.seq + 1,
-      modelName: change.modelName,
-      action: change.action,
-      actor: ctx.actor.name,
-      target: change.target,
-      before: change.before ?? null,
-      after: change.after ?? null,
-      reason: ctx.reason ?? null,
-      requestId: ctx.requestId,
-      createdAt: now,
-      prevHash: head.hash,
-    };
-    const hash = await auditHash(entry);
-    const statements = [...change.statements, insertAudit(this.#db, { ...entry, hash })];
-    let event: OutboxRow | null = null;
-    if (change.event && change.modelName) {
-      const id = newId("evt");
-      event = {
-        id,
-        modelId: change.event.modelId,
-        modelName: change.modelName,
-        sequence: entry.seq,
-        type: change.event.type,
-        createdAt: now,
-        sentAt: null,
-        envelope: {
-          id,
-          type: change.event.type,
-          timestamp: iso(now),
-          sequence: entry.seq,
-          model: change.modelName,
-          version: change.event.version,
-          actor: ctx.actor.name,
-          request_id: ctx.requestId,
-          data: change.event.data,
-        },
-      };
-      statements.push(insertEvent(this.#db, event));
-    }
-    if (ctx.idempotency && change.ref) {
-      statements.push(
-        insertIdempotent(this.#db, {
-          key: ctx.idempotency.key,
-          requestHash: ctx.idempotency.requestHash,
-          status: 201,
-          response: change.ref,
-          createdAt: now,
-        }),
-      );
-    }
-    await commitBatch(this.#db, statements);
-    this.#heads.set(change.chain, { seq: entry.seq, hash });
-    return event;
-  }
-
-  async #head(chain: string) {
-    const cached = this.#heads.get(chain);
-    if (cached) return cached;
-    const head = (await chainHead(this.#db, chain)) ?? { seq: 0, hash: GENESIS_HASH };
-    this.#heads.set(chain, head);
-    return head;
-  }
-
-  /** After commit: hand the event to the queue. A failure here is repaired by the outbox sweeper. */
-  async #publish(event: OutboxRow): Promise<void> {
-    try {
-      await this.env.EVENTS.send(event.envelope, { contentType: "json" });
-      await markSent(this.#db, [event.id], Date.now());
-    } catch (error) {
-      console.warn(`event ${event.id} not enqueued; the outbox sweeper will retry`, error);
-    }
-  }
-
-  async #replay<T>(prior: IdempotencyRow, requestHash: string): Promise<LedgerResult<T>> {
-    if (prior.requestHash !== requestHash) {
-      return fail("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used with a different request");
-    }
-    const ref = prior.response as IdempotentRef;
-    const value =
-      ref.kind === "model"
-        ? await readModelView(this.#db, ref.name)
-        : ref.kind === "version"
-          ? await this.#readVersion(ref.name, ref.version)
-          : null;
-    if (!value) return fail("NOT_FOUND", "the resource created under this Idempotency-Key no longer exists");
-    return { ok: true, value: value as T, replayed: true };
-  }
-
-  async #readVersion(name: string, version: number) {
-    const model = await findModelRow(this.#db, name);
-    return model ? readVersionView(this.#db, model, version) : null;
-  }
-}
-
-function isConstraintError(error: unknown): boolean {
-  return error instanceof Error && /constraint failed/i.test(`${error.message} ${String(error.cause ?? "")}`);
 }
