@@ -25,3 +25,20 @@ export function decodePageToken(token: string | undefined, order: string): Curso
     throw new ApiError("INVALID_PAGE_TOKEN", "page_token is not one this endpoint issued for this order_by");
   }
 }
+
+/**
+ * Cuts a list fetched with `limit(pageSize + 1)` into the page and the token for the next one
+ * (null on the last page); the extra row only tells that there is more.
+ */
+export function cutPage<R>(
+  rows: R[],
+  pageSize: number,
+  cursorOf: (last: R) => Cursor,
+): { page: R[]; next: string | null } {
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  return {
+    page,
+    next: rows.length > pageSize && last !== undefined ? encodePageToken(cursorOf(last)) : null,
+  };
+}

@@ -192,3 +192,28 @@ describe("webhook subscriptions API", () => {
     await env.DB.prepare("delete from webhook_subscriptions where id like 'whk_fill_%'").run();
   });
 });
+
+describe("webhook list paging", () => {
+  it("pages newest first through every subscription exactly once", async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++)
+      created.push((await json<Webhook>(await create({ description: `page ${i}` }))).id);
+    const seen: string[] = [];
+    const times: number[] = [];
+    let token: string | null = null;
+    do {
+      const query = new URLSearchParams({ page_size: "2", ...(token ? { page_token: token } : {}) });
+      const page: { items: Webhook[]; next_page_token: string | null } = await json(
+        await api("GET", `/api/v1/webhooks?${query}`),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((w) => w.id));
+      times.push(...page.items.map((w) => Date.parse((w as Webhook & { created_at: string }).created_at)));
+      token = page.next_page_token;
+    } while (token);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => created.includes(id)).sort()).toEqual([...created].sort());
+    // Newest first (ties on the same millisecond are broken by id, so compare times only).
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+});

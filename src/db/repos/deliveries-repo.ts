@@ -1,9 +1,10 @@
 /** The webhook delivery log: one row per (event, subscription), updated by the delivery consumers. */
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { cutPage } from "../../lib/page-token";
 import type { DeliveryView } from "../../schemas/webhooks";
 import { chunkRows, type Db, iso, isoOrNull, type Statement } from "../client";
 import { webhookDeliveries } from "../schema";
+import { NEWEST_FIRST, newestFirstAfter } from "./newest-first";
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type DeliveryStatus = DeliveryRow["status"];
@@ -92,13 +93,7 @@ export async function listDeliveries(
   pageSize: number,
   pageToken: string | undefined,
 ) {
-  const cursor = decodePageToken(pageToken, "created_at DESC");
-  const after = cursor
-    ? or(
-        lt(webhookDeliveries.createdAt, Number(cursor.k)),
-        and(eq(webhookDeliveries.createdAt, Number(cursor.k)), lt(webhookDeliveries.id, cursor.n)),
-      )
-    : undefined;
+  const after = newestFirstAfter(webhookDeliveries.createdAt, webhookDeliveries.id, pageToken);
   const rows = await db
     .select()
     .from(webhookDeliveries)
@@ -106,11 +101,10 @@ export async function listDeliveries(
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(pageSize + 1)
     .all();
-  const page = rows.slice(0, pageSize);
-  const last = page.at(-1);
-  const next =
-    rows.length > pageSize && last
-      ? encodePageToken({ o: "created_at DESC", k: last.createdAt, n: last.id })
-      : null;
+  const { page, next } = cutPage(rows, pageSize, (last) => ({
+    o: NEWEST_FIRST,
+    k: last.createdAt,
+    n: last.id,
+  }));
   return { items: page.map(toDeliveryView), next_page_token: next };
 }

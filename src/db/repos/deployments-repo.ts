@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type DriftReason, driftReason, isStale } from "../../domain/drift";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { DeploymentView } from "../../schemas/serving";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
 import { deployments, models } from "../schema";
@@ -131,13 +131,8 @@ export async function listDeployments(
     .orderBy(asc(deployments.nodeId))
     .limit(opts.pageSize + 1)
     .all()) as JudgedRow[];
-  const page = rows.slice(0, opts.pageSize);
-  const last = page.at(-1);
-  return {
-    items: page.map((j) => toView(j, opts.now, opts.staleAfter)),
-    next_page_token:
-      rows.length > opts.pageSize && last ? encodePageToken({ o: order, k: 0, n: last.row.nodeId }) : null,
-  };
+  const { page, next } = cutPage(rows, opts.pageSize, (last) => ({ o: order, k: 0, n: last.row.nodeId }));
+  return { items: page.map((j) => toView(j, opts.now, opts.staleAfter)), next_page_token: next };
 }
 
 // ---- statement builders ----

@@ -1,6 +1,6 @@
 /** The fleet across models: live counts of nodes in sync, drifted, mismatched and stale. */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { FleetCounts, FleetSummary } from "../../schemas/serving";
 import type { Db } from "../client";
 import { deployments, models } from "../schema";
@@ -46,13 +46,11 @@ export async function fleetSummary(
     .innerJoin(models, eq(models.id, deployments.modelId))
     .where(visible)
     .get();
-  const page = rows.slice(0, opts.pageSize);
-  const last = page.at(-1);
+  const { page, next } = cutPage(rows, opts.pageSize, (last) => ({ o: order, k: 0, n: last.name }));
   return {
     totals: toCounts(totals ?? { nodes: 0, inSync: 0, digestMismatch: 0, stale: 0 }),
     items: page.map((r) => ({ name: r.name, ...toCounts(r) })),
-    next_page_token:
-      rows.length > opts.pageSize && last ? encodePageToken({ o: order, k: 0, n: last.name }) : null,
+    next_page_token: next,
   };
 }
 

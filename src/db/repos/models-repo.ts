@@ -1,7 +1,7 @@
 /** Registered models: reads for the HTTP layer, statement builders for the ledger. */
 import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Filter } from "../../domain/filter/ast";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { ModelOrder, ModelView } from "../../schemas/models";
 import { chunkRows, type Db, iso, type Statement } from "../client";
 import {
@@ -106,12 +106,11 @@ export async function listModels(db: Db, opts: ListModelsOptions) {
     .orderBy(...orderBy)
     .limit(opts.pageSize + 1)
     .all()) as ViewRow[];
-  const page = rows.slice(0, opts.pageSize);
-  const last = page.at(-1);
-  const next =
-    rows.length > opts.pageSize && last
-      ? encodePageToken({ o: opts.order, k: byUpdate ? last.updatedAt : last.name, n: last.name })
-      : null;
+  const { page, next } = cutPage(rows, opts.pageSize, (last) => ({
+    o: opts.order,
+    k: byUpdate ? last.updatedAt : last.name,
+    n: last.name,
+  }));
   return { items: page.map(toModelView), next_page_token: next };
 }
 

@@ -1,6 +1,6 @@
 /** Model versions: reads for the HTTP layer, statement builders for the ledger. */
 import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { VersionView } from "../../schemas/versions";
 import { chunkRows, type Db, iso, type Statement } from "../client";
 import { modelVersions, versionTags } from "../schema";
@@ -93,13 +93,8 @@ export async function listVersions(
     .orderBy(desc(modelVersions.version))
     .limit(pageSize + 1)
     .all()) as ViewRow[];
-  const page = rows.slice(0, pageSize);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => toVersionView(model.name, row)),
-    next_page_token:
-      rows.length > pageSize && last ? encodePageToken({ o: order, k: last.version, n: model.name }) : null,
-  };
+  const { page, next } = cutPage(rows, pageSize, (last) => ({ o: order, k: last.version, n: model.name }));
+  return { items: page.map((row) => toVersionView(model.name, row)), next_page_token: next };
 }
 
 // ---- statement builders for the ModelLedger (the only writer) ----

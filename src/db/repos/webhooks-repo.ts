@@ -1,9 +1,10 @@
 /** Webhook subscriptions. The stored secret is sealed (src/events/secret-box.ts) and never leaves here in a view. */
-import { and, desc, eq, lt, or } from "drizzle-orm";
-import { decodePageToken, encodePageToken } from "../../lib/page-token";
+import { desc, eq } from "drizzle-orm";
+import { cutPage } from "../../lib/page-token";
 import type { WebhookView } from "../../schemas/webhooks";
 import { type Db, iso, type Statement } from "../client";
 import { webhookDeliveries, webhookSubscriptions } from "../schema";
+import { NEWEST_FIRST, newestFirstAfter } from "./newest-first";
 
 export type WebhookRow = typeof webhookSubscriptions.$inferSelect;
 export type WebhookPatch = Partial<
@@ -48,13 +49,7 @@ export async function countActiveWebhooks(db: Db): Promise<number> {
 }
 
 export async function listWebhooks(db: Db, pageSize: number, pageToken: string | undefined) {
-  const cursor = decodePageToken(pageToken, "created_at DESC");
-  const after = cursor
-    ? or(
-        lt(webhookSubscriptions.createdAt, Number(cursor.k)),
-        and(eq(webhookSubscriptions.createdAt, Number(cursor.k)), lt(webhookSubscriptions.id, cursor.n)),
-      )
-    : undefined;
+  const after = newestFirstAfter(webhookSubscriptions.createdAt, webhookSubscriptions.id, pageToken);
   const rows = await db
     .select()
     .from(webhookSubscriptions)
@@ -62,12 +57,11 @@ export async function listWebhooks(db: Db, pageSize: number, pageToken: string |
     .orderBy(desc(webhookSubscriptions.createdAt), desc(webhookSubscriptions.id))
     .limit(pageSize + 1)
     .all();
-  const page = rows.slice(0, pageSize);
-  const last = page.at(-1);
-  const next =
-    rows.length > pageSize && last
-      ? encodePageToken({ o: "created_at DESC", k: last.createdAt, n: last.id })
-      : null;
+  const { page, next } = cutPage(rows, pageSize, (last) => ({
+    o: NEWEST_FIRST,
+    k: last.createdAt,
+    n: last.id,
+  }));
   return { items: page.map(toWebhookView), next_page_token: next };
 }
 
