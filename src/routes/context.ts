@@ -2,11 +2,24 @@
 
 import canonicalize from "canonicalize";
 import type { Context } from "hono";
+import type { Db } from "../db/client";
+import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import { inScope } from "../domain/scopes";
 import type { AppEnv } from "../env";
 import type { ChangeContext } from "../ledger/ledger-types";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/problem";
+
+/**
+ * The model row a request names: out of the token's scope or absent, MODEL_NOT_FOUND either way,
+ * so a scoped token cannot tell the two apart.
+ */
+export async function modelRowOr404(c: Context<AppEnv>, db: Db, name: string): Promise<ModelRow> {
+  assertVisible(c, name);
+  const model = await findModelRow(db, name);
+  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  return model;
+}
 
 /** Out of a token's scope, a model looks exactly like one that does not exist. */
 export function assertVisible(c: Context<AppEnv>, name: string): void {

@@ -1,13 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { resolveAlias } from "../../db/repos/aliases-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { readVersionView } from "../../db/repos/versions-repo";
 import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
-import { assertVisible, changeContext } from "../context";
+import { assertVisible, changeContext, modelRowOr404 } from "../context";
 import type * as routes from "./aliases.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -31,10 +30,8 @@ export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
 
 export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   const resolved = await resolveAlias(db, model.id, alias);
   if (!resolved) throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
   // Pollers revalidate every time (no-cache) and get a bodiless 304 until the alias moves.

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { accepts } from "hono/accepts";
 import { createDb } from "../../db/client";
 import { findPreviousVersion, findProductionVersion } from "../../db/repos/compat-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { readVersionView } from "../../db/repos/versions-repo";
 import { buildModelCard } from "../../domain/model-card";
 import { renderHtml, renderMarkdown } from "../../domain/model-card-render";
@@ -11,16 +10,14 @@ import { parseSignature } from "../../domain/signature";
 import { compareSignatures } from "../../domain/signature-compat";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
-import { assertVisible } from "../context";
+import { modelRowOr404 } from "../context";
 import type * as routes from "./cards.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
 async function versionOr404(c: Context<AppEnv>, name: string, version: number) {
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   const view = await readVersionView(db, model, version);
   if (!view) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
   return { db, model, view };

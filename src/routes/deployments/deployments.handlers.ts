@@ -1,18 +1,15 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { readDeployment, listDeployments as readDeployments } from "../../db/repos/deployments-repo";
 import { fleetSummary as readFleetSummary } from "../../db/repos/fleet-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { exposeBookmark, requestSession } from "../../db/session";
 import { DEFAULT_STALE_AFTER_SECONDS } from "../../domain/drift";
 import type { AppEnv } from "../../env";
 import { recordDeploymentReport } from "../../ledger/deployment-report";
 import { ApiError } from "../../lib/problem";
-import { assertVisible, changeContext } from "../context";
+import { changeContext, modelRowOr404 } from "../context";
 import type * as routes from "./deployments.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
-
-const modelNotFound = (name: string) => new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
 
 /**
  * The session starts at the primary (`first-primary`) since the report writes; the answer is read
@@ -20,11 +17,9 @@ const modelNotFound = (name: string) => new ApiError("MODEL_NOT_FOUND", `model '
  */
 export const reportDeployment: Handler<"reportDeployment"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const report = c.req.valid("json");
   const session = requestSession(c, "first-primary");
-  const model = await findModelRow(session.db, name);
-  if (!model) throw modelNotFound(name);
+  const model = await modelRowOr404(c, session.db, name);
   await recordDeploymentReport(c.env, session.db, model, report, changeContext(c));
   const view = await readDeployment(
     session.db,
@@ -40,11 +35,9 @@ export const reportDeployment: Handler<"reportDeployment"> = async (c) => {
 
 export const listDeployments: Handler<"listDeployments"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const query = c.req.valid("query");
   const session = requestSession(c);
-  const model = await findModelRow(session.db, name);
-  if (!model) throw modelNotFound(name);
+  const model = await modelRowOr404(c, session.db, name);
   const page = await readDeployments(session.db, model.id, {
     now: Date.now(),
     staleAfter: query.stale_after,

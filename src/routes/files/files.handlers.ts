@@ -2,7 +2,6 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { resolveAlias } from "../../db/repos/aliases-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { findVersionRow } from "../../db/repos/versions-repo";
 import { digestHex } from "../../domain/artifacts";
 import { ARTIFACTS_PURGED } from "../../domain/retention";
@@ -10,7 +9,7 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
 import { serveBlob } from "../../storage/blob-download";
 import { serveOptions } from "../blobs/blobs.handlers";
-import { assertVisible } from "../context";
+import { modelRowOr404 } from "../context";
 import type * as routes from "./files.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -27,10 +26,8 @@ async function serveManifestFile(
   path: string,
   cacheControl: string,
 ): Promise<Response> {
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   const number = await pick(model.id);
   const version = number === null ? undefined : await findVersionRow(db, model.id, number);
   if (!version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no such version`);

@@ -2,12 +2,11 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { auditVisibility, toAuditEntryView } from "../../db/repos/audit-query-repo";
 import { chainEntries, listAudit as listAuditRows } from "../../db/repos/audit-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { verifyChain } from "../../domain/audit-chain";
 import type { AppEnv } from "../../env";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
-import { assertVisible } from "../context";
+import { assertVisible, modelRowOr404 } from "../context";
 import type * as routes from "./audit.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -47,9 +46,7 @@ export const listAudit: Handler<"listAudit"> = async (c) => {
 
 export const verifyAudit: Handler<"verifyAudit"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   return c.json(await verifyChain(await chainEntries(db, model.id)), 200);
 };

@@ -1,7 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type DatasetKey, listDatasetUsage, walkVersions } from "../../db/repos/lineage-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { findVersionRow } from "../../db/repos/versions-repo";
 import { buildLineage } from "../../domain/lineage";
 import { inScope } from "../../domain/scopes";
@@ -9,7 +8,7 @@ import type { AppEnv } from "../../env";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
 import { DIGEST_PATTERN } from "../../schemas/common";
-import { assertVisible } from "../context";
+import { modelRowOr404 } from "../context";
 import type * as routes from "./lineage.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -17,10 +16,8 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 export const getLineage: Handler<"getLineage"> = async (c) => {
   const { name, version } = c.req.valid("param");
   const { direction, depth } = c.req.valid("query");
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   const row = await findVersionRow(db, model.id, version);
   if (!row) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
   // One hop further than asked, so the answer can say whether the depth limit cut anything off.

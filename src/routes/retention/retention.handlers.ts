@@ -1,25 +1,21 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb, iso } from "../../db/client";
 import { productionMetadata } from "../../db/repos/metadata-report-repo";
-import { findModelRow } from "../../db/repos/models-repo";
 import { listRetentionRuns, readRetentionPolicy, toRunView } from "../../db/repos/retention-repo";
 import { stalenessOf } from "../../domain/metadata-freshness";
 import { DAY_MS } from "../../domain/retention";
 import type { AppEnv } from "../../env";
 import { runRetention as runRetentionJob } from "../../jobs/retention";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
-import { ApiError } from "../../lib/problem";
-import { assertVisible, changeContext } from "../context";
+import { assertVisible, changeContext, modelRowOr404 } from "../context";
 import type * as routes from "./retention.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
 export const getRetention: Handler<"getRetention"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  const model = await modelRowOr404(c, db, name);
   return c.json({ name, ...(await readRetentionPolicy(db, model.id)) }, 200);
 };
 

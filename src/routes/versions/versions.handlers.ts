@@ -1,6 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import { findModelRow } from "../../db/repos/models-repo";
 import { listVersions as listVersionRows, readVersionView } from "../../db/repos/versions-repo";
 import { LIMITS } from "../../domain/limits";
 import { parseSignature } from "../../domain/signature";
@@ -9,16 +8,10 @@ import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import { assertManifestBlobs } from "../../storage/blobs";
-import { assertVisible, changeContext, idempotentContext } from "../context";
+import { assertVisible, changeContext, idempotentContext, modelRowOr404 } from "../context";
 import type * as routes from "./versions.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
-
-async function modelOr404(env: Env, name: string) {
-  const model = await findModelRow(createDb(env.DB), name);
-  if (!model) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
-  return model;
-}
 
 export const createVersion: Handler<"createVersion"> = async (c) => {
   const { name } = c.req.valid("param");
@@ -47,17 +40,17 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
 
 export const listVersions: Handler<"listVersions"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const { page_size, page_token } = c.req.valid("query");
-  const model = await modelOr404(c.env, name);
-  return c.json(await listVersionRows(createDb(c.env.DB), model, page_size, page_token), 200);
+  const db = createDb(c.env.DB);
+  const model = await modelRowOr404(c, db, name);
+  return c.json(await listVersionRows(db, model, page_size, page_token), 200);
 };
 
 export const getVersion: Handler<"getVersion"> = async (c) => {
   const { name, version } = c.req.valid("param");
-  assertVisible(c, name);
-  const model = await modelOr404(c.env, name);
-  const found = await readVersionView(createDb(c.env.DB), model, version);
+  const db = createDb(c.env.DB);
+  const model = await modelRowOr404(c, db, name);
+  const found = await readVersionView(db, model, version);
   if (!found) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
   return c.json(found, 200);
 };
