@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                   // HTTP server started by globalSetup; short retries keep delivery tests quick.
                   ENVIRONMENT: "local",
                   WEBHOOK_RECEIVER_URL: inject<string>("webhookReceiverUrl"),
+                  // DNS over HTTPS answered by the same receiver (`/dns-query`), for the rebinding check.
+                  WEBHOOK_DNS_RESOLVER: `${inject<string>("webhookReceiverUrl")}/dns-query`,
                   WEBHOOK_MAX_ATTEMPTS: "3",
                   WEBHOOK_RETRY_BASE_SECONDS: "1",
                 },

@@ -7,6 +7,7 @@ import { ApiError, type ErrorCode, problemResponse } from "./lib/problem";
 import { authenticate } from "./middleware/auth";
 import { jsonBody } from "./middleware/json-body";
 import { requestId } from "./middleware/request-id";
+import { urlLimit } from "./middleware/url-limit";
 import { aliasesRouter } from "./routes/aliases/aliases.index";
 import { blobsRawRouter, blobsRouter } from "./routes/blobs/blobs.index";
 import { cardsRouter } from "./routes/cards/cards.index";
@@ -37,8 +38,10 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 function renderError(error: Error, c: Context<AppEnv>): Response {
   const id = c.get("requestId");
   if (error instanceof ApiError) return problemResponse(error, id);
-  if (error instanceof HTTPException && STATUS_CODES[error.status]) {
-    return problemResponse(new ApiError(STATUS_CODES[error.status] as ErrorCode, error.message), id);
+  // Every refusal the framework raises is problem+json too; unmapped 4xx read as a bad request.
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = STATUS_CODES[error.status] ?? "INVALID_ARGUMENT";
+    return problemResponse(new ApiError(code, error.message || "bad request"), id);
   }
   // Unknown failures: log with the request id, never return the stack.
   console.error(`request ${id} failed`, error);
@@ -70,6 +73,7 @@ export function createApp() {
 
   const app = createRouter();
   app.use("*", requestId);
+  app.use("*", urlLimit);
   app.route("/", metaRouter);
   app.route("/api/v1", api);
   // MLflow clients: its own auth + MLflow error JSON, outside the /api/v1 problem+json and JSON guard.

@@ -22,4 +22,8 @@ export const LIMITS = {
   pageSizeDefault: 100,
   tokenNameChars: 100,
   scopesPerToken: 50,
+  /** Nesting of a free-form JSON field (model card, signature): `{"a":{"b":1}}` is depth 2. */
+  jsonFieldDepth: 32,
+  /** Nesting of a whole JSON request body, checked before any route sees it. */
+  jsonBodyDepth: 64,
 } as const;

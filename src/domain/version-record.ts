@@ -31,15 +31,46 @@ export function manifestPathProblem(path: string): string | null {
   return null;
 }
 
-/** Field errors for a whole manifest: bad paths and duplicates. */
+/**
+ * A path as a file system on the pulling side may see it: case-folded (macOS and Windows volumes)
+ * and NFC-normalised (macOS decomposes names), so `A` and `a`, or `é` in two spellings, collide.
+ */
+const collisionKey = (path: string) => path.normalize("NFC").toLowerCase();
+
+/**
+ * Field errors for a whole manifest: bad paths, duplicates, and paths that could not all be
+ * written to one directory tree — two that collide case-insensitively, or a file that is also a
+ * directory of another (`a` beside `a/b`), which `registry pull` could never lay down.
+ */
 export function manifestProblems(files: FileEntry[]): FieldError[] {
   const errors: FieldError[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
+  const directories = new Map<string, string>();
   files.forEach((file, i) => {
     const problem = manifestPathProblem(file.path);
     if (problem) errors.push({ path: `files.${i}.path`, message: problem });
-    if (seen.has(file.path)) errors.push({ path: `files.${i}.path`, message: "duplicate path" });
-    seen.add(file.path);
+    const key = collisionKey(file.path);
+    const same = seen.get(key);
+    if (same === file.path) errors.push({ path: `files.${i}.path`, message: "duplicate path" });
+    else if (same !== undefined) {
+      errors.push({
+        path: `files.${i}.path`,
+        message: `collides with '${same}' (paths are case-insensitive)`,
+      });
+    } else if (directories.has(key)) {
+      errors.push({ path: `files.${i}.path`, message: `is also a directory of '${directories.get(key)}'` });
+    }
+    seen.set(key, file.path);
+    const segments = key.split("/");
+    for (let n = 1; n < segments.length; n++) {
+      const dir = segments.slice(0, n).join("/");
+      const file2 = seen.get(dir);
+      if (file2 !== undefined) {
+        errors.push({ path: `files.${i}.path`, message: `lies under '${file2}', which is a file` });
+        break;
+      }
+      if (!directories.has(dir)) directories.set(dir, file.path);
+    }
   });
   return errors;
 }

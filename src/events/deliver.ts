@@ -10,6 +10,7 @@ import { findWebhook } from "../db/repos/webhooks-repo";
 import { checkWebhookUrl } from "../domain/webhook-url";
 import type { EventEnvelope } from "./envelope";
 import { postWebhook } from "./post-webhook";
+import { checkResolvedAddress } from "./resolve-check";
 import { backoffSeconds, type RetryPolicy } from "./retry-policy";
 import { openSecret } from "./secret-box";
 
@@ -53,7 +54,10 @@ export async function attemptDelivery(
     return giveUp(env, deliveryId, now, "signing secret unreadable (was the key rotated?); set a new secret");
   }
 
-  const result = await postWebhook(url.url, secret, event.envelope as unknown as EventEnvelope, now);
+  const resolved = await checkResolvedAddress(env, url.url);
+  const result = resolved.ok
+    ? await postWebhook(url.url, secret, event.envelope as unknown as EventEnvelope, now)
+    : { ok: false, statusCode: null, error: resolved.reason, latencyMs: 0 };
   const attempts = row.attempts + 1;
   const outcome = {
     attempts,

@@ -5,6 +5,7 @@
  */
 import type { Db, Statement } from "../db/client";
 import { cancelPending, hasApprovedRequest } from "../db/repos/approvals-repo";
+import { versionsInStage } from "../db/repos/mlflow-repo";
 import type { ModelRow } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
 import {
@@ -29,6 +30,11 @@ export interface TransitionInput {
   kind: Exclude<TransitionKind, "rollback">;
   /** Set when the last approval of this request triggers the promotion. */
   approvalRequestId?: string | undefined;
+  /**
+   * MLflow's `archive_existing_versions`: the other versions in the target stage are archived in
+   * the same change, so the whole move happens or none of it does (each archive must be allowed).
+   */
+  archiveOthers?: boolean | undefined;
 }
 
 const versionTarget = (model: ModelRow, version: number) => `model:${model.name}/versions/${version}`;
@@ -87,6 +93,8 @@ export async function decideTransition(
   }
   let statements: Statement[];
   let archived: number | null = null;
+  const others = input.archiveOthers ? await archiveOthers(db, model, version, input.to, ctx, now) : null;
+  if (others && !others.ok) return others;
   if (input.to === "Production") {
     ({ statements, archived } = await promotion(db, model, version, now, verdict.needsReview));
   } else {
@@ -96,10 +104,12 @@ export async function decideTransition(
     if (version.stage === "Production")
       statements.push(setPreviousProduction(db, model.id, version.version, now));
   }
+  if (others?.ok) statements.push(...others.value.statements);
   const before = { stage: version.stage };
   const after = {
     stage: input.to,
     ...(archived !== null ? { archived_version: archived } : {}),
+    ...(others?.ok && others.value.versions.length > 0 ? { archived_versions: others.value.versions } : {}),
     ...(verdict.needsReview ? { needs_review: true } : {}),
   };
   return {
@@ -127,6 +137,38 @@ export async function decideTransition(
       respond: view(db, model, version.version),
     },
   };
+}
+
+/** Archiving the other versions in `stage`: each move judged by the stage machine like any other. */
+async function archiveOthers(
+  db: Db,
+  model: ModelRow,
+  version: VersionRow,
+  stage: Stage,
+  ctx: ChangeContext,
+  now: number,
+): Promise<LedgerResult<{ statements: Statement[]; versions: number[] }>> {
+  // Entering Production already archives the current Production version (see promotion).
+  if (stage !== "Staging") return { ok: true, value: { statements: [], versions: [] } };
+  const statements: Statement[] = [];
+  const versions: number[] = [];
+  for (const number of await versionsInStage(db, model.id, stage)) {
+    const other = number === version.version ? undefined : await findVersionRow(db, model.id, number);
+    if (!other) continue;
+    const verdict = stageMachine({
+      from: other.stage,
+      to: "Archived",
+      kind: "transition",
+      role: ctx.role,
+      isCreator: other.createdBy === ctx.actor.name,
+      approved: false,
+      failedGates: [],
+    });
+    if (!verdict.ok) return fail(verdict.code, `cannot archive version ${number}: ${verdict.detail}`);
+    statements.push(setStage(db, other, "Archived", now), cancelPending(db, model.id, number, now));
+    versions.push(number);
+  }
+  return { ok: true, value: { statements, versions } };
 }
 
 export async function decideRollback(

@@ -35,6 +35,11 @@ export interface ChangeContext {
   actor: { id: string; name: string };
   /** The caller's role, for rules finer than a route's minimum (protected aliases, stage edges). */
   role?: Role | undefined;
+  /**
+   * The caller's model-name scopes (null = every model). System changes (tokens, webhooks) check
+   * them so nothing a caller creates or touches reaches beyond them (invariant 9). Omitted = unscoped.
+   */
+  scopes?: string[] | null | undefined;
   requestId: string;
   reason?: string | undefined;
   /** Present when the request carried an Idempotency-Key (scoped to actor and route). */

@@ -5,24 +5,38 @@
  * taken (and answers 404 from then on).
  */
 import type { Db } from "../db/client";
-import { deleteVersionCascade } from "../db/repos/mlflow-repo";
+import { deleteVersionCascade, renameParentLinks, renameRisk } from "../db/repos/mlflow-repo";
 import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
+import { readPolicy } from "../db/repos/policies-repo";
 import type { VersionRow } from "../db/repos/versions-repo";
-import { type Change, fail, type LedgerResult } from "./ledger-types";
+import { satisfies } from "../domain/roles";
+import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
 /**
  * Renames a model. The ledger instance is chosen by name, so from now on the new name's instance is
  * the writer; a stale write through the old name finds no model, and the audit chain is keyed by the
  * model id, so UNIQUE(chain, seq) still refuses any interleaving across the two instances.
+ * Serving nodes resolve models by name: renaming one that serves (a Production version) or holds a
+ * protected alias needs the approver role. Children recorded under the old name follow the rename.
  */
 export async function decideRenameModel(
   db: Db,
   model: ModelRow,
   newName: string,
   now: number,
+  ctx: ChangeContext,
 ): Promise<LedgerResult<Change<{ name: string }>>> {
   if (newName === model.name) {
     return { ok: true, value: noChange(model, { name: newName }) };
+  }
+  if (ctx.role !== undefined && !satisfies(ctx.role, "approver")) {
+    const risk = await renameRisk(db, model.id, (await readPolicy(db, model.id)).protected_aliases);
+    if (risk.production || risk.protectedAliases.length > 0) {
+      const why = risk.production
+        ? "it has a version in Production"
+        : `it holds protected aliases (${risk.protectedAliases.join(", ")})`;
+      return fail("PERMISSION_DENIED", `renaming '${model.name}' needs the approver role: ${why}`);
+    }
   }
   if (await findModelRow(db, newName))
     return fail("MODEL_ALREADY_EXISTS", `model '${newName}' already exists`);
@@ -31,7 +45,10 @@ export async function decideRenameModel(
   return {
     ok: true,
     value: {
-      statements: [touchModel(db, model.id, now, { name: newName })],
+      statements: [
+        touchModel(db, model.id, now, { name: newName }),
+        renameParentLinks(db, model.name, newName),
+      ],
       chain: model.id,
       modelName: newName,
       action: "model.renamed",

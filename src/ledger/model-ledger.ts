@@ -166,29 +166,29 @@ export class ModelLedger extends DurableObject<Env> {
 
   /** Token changes run on the system ledger instance (see ledger-client). */
   createToken(row: TokenRow, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
-    return this.#change(ctx, async () => decideCreateToken(this.#db, row));
+    return this.#change(ctx, async () => decideCreateToken(this.#db, row, ctx));
   }
 
   revokeToken(id: string, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
-    return this.#change(ctx, (now) => decideRevokeToken(this.#db, id, now));
+    return this.#change(ctx, (now) => decideRevokeToken(this.#db, id, now, ctx));
   }
 
   // ---- webhooks (issue #5): subscriptions and redeliveries, on the system ledger ----
 
   createWebhook(row: WebhookRow, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
-    return this.#change(ctx, () => decideCreateWebhook(this.#db, row));
+    return this.#change(ctx, () => decideCreateWebhook(this.#db, row, ctx));
   }
 
   updateWebhook(id: string, patch: WebhookPatch, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
-    return this.#change(ctx, (now) => decideUpdateWebhook(this.#db, id, patch, now));
+    return this.#change(ctx, (now) => decideUpdateWebhook(this.#db, id, patch, now, ctx));
   }
 
   deleteWebhook(id: string, ctx: ChangeContext): Promise<LedgerResult<null>> {
-    return this.#change(ctx, () => decideDeleteWebhook(this.#db, id));
+    return this.#change(ctx, () => decideDeleteWebhook(this.#db, id, ctx));
   }
 
   redeliverWebhook(deliveryId: string, ctx: ChangeContext): Promise<LedgerResult<DeliveryView>> {
-    return this.#change(ctx, (now) => decideRedeliver(this.#db, deliveryId, now));
+    return this.#change(ctx, (now) => decideRedeliver(this.#db, deliveryId, now, ctx));
   }
 
   // ---- governance (issue #4): stages, approvals, rollback, policy ----
@@ -197,14 +197,18 @@ export class ModelLedger extends DurableObject<Env> {
   transition(
     name: string,
     version: number,
-    input: { to: Stage; comment: string; fastTrack: boolean },
+    input: { to: Stage; comment: string; fastTrack: boolean; archiveOthers?: boolean },
     ctx: ChangeContext,
   ): Promise<LedgerResult<VersionView>> {
     const kind = input.fastTrack ? "fast_track" : "transition";
+    const decided = {
+      to: input.to,
+      comment: input.comment,
+      kind,
+      archiveOthers: input.archiveOthers,
+    } as const;
     return this.#change(ctx, (now) =>
-      this.#withVersion(name, version, (m, v) =>
-        decideTransition(this.#db, m, v, { to: input.to, comment: input.comment, kind }, ctx, now),
-      ),
+      this.#withVersion(name, version, (m, v) => decideTransition(this.#db, m, v, decided, ctx, now)),
     );
   }
 
@@ -303,7 +307,7 @@ export class ModelLedger extends DurableObject<Env> {
   /** Renames a model (MLflow `registered-models/rename`); call it on the OLD name's instance. */
   renameModel(name: string, newName: string, ctx: ChangeContext): Promise<LedgerResult<{ name: string }>> {
     return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideRenameModel(this.#db, m, newName, now)),
+      this.#withModel(name, (m) => decideRenameModel(this.#db, m, newName, now, ctx)),
     );
   }
 

@@ -14,6 +14,7 @@ import {
   type VersionRow,
 } from "../db/repos/versions-repo";
 import { versionTags } from "../db/schema";
+import { inScope } from "../domain/scopes";
 import { manifestDigest, manifestSize, sortManifest } from "../domain/version-record";
 import { newId } from "../lib/ids";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
@@ -33,8 +34,12 @@ export async function decideCreateVersion(
   now: number,
 ): Promise<LedgerResult<Change<VersionView>>> {
   if (input.parent) {
-    const parentModel =
-      input.parent.model === model.name ? model : await findModelRow(db, input.parent.model);
+    // A parent outside the caller's scopes is exactly as absent: same answer, no lineage link.
+    const parentModel = !inScope(ctx.scopes ?? null, input.parent.model)
+      ? undefined
+      : input.parent.model === model.name
+        ? model
+        : await findModelRow(db, input.parent.model);
     const parent = parentModel ? await findVersionRow(db, parentModel.id, input.parent.version) : undefined;
     if (!parent) {
       return fail("INVALID_ARGUMENT", `parent ${input.parent.model}/${input.parent.version} does not exist`, [

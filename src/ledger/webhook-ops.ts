@@ -15,8 +15,9 @@ import {
   type WebhookPatch,
   type WebhookRow,
 } from "../db/repos/webhooks-repo";
+import { patternWithin } from "../domain/scopes";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
-import { type Change, fail, type LedgerResult } from "./ledger-types";
+import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 import { SYSTEM_CHAIN } from "./token-ops";
 
 const audited = (row: Pick<WebhookRow, "url" | "events" | "modelPattern" | "active" | "description">) => ({
@@ -33,10 +34,24 @@ function systemChange<T>(
   return { chain: SYSTEM_CHAIN, modelName: null, ...fields };
 }
 
+/** A subscription reaching beyond the caller's scopes is invisible to it (invariant 9). */
+const visible = (row: WebhookRow | undefined, ctx: ChangeContext): row is WebhookRow =>
+  row !== undefined && patternWithin(row.modelPattern, ctx.scopes ?? null);
+
+const widening = (ctx: ChangeContext) =>
+  fail("SCOPE_WIDENING", "a webhook cannot watch models beyond its creator's scopes", [
+    {
+      path: "model_pattern",
+      message: `must be a pattern within ${JSON.stringify(ctx.scopes)} (a scoped token must name one)`,
+    },
+  ]);
+
 export async function decideCreateWebhook(
   db: Db,
   row: WebhookRow,
+  ctx: ChangeContext,
 ): Promise<LedgerResult<Change<WebhookView>>> {
+  if (!patternWithin(row.modelPattern, ctx.scopes ?? null)) return widening(ctx);
   if (row.active && (await countActiveWebhooks(db)) >= MAX_ACTIVE_WEBHOOKS) return limitReached();
   return {
     ok: true,
@@ -56,9 +71,13 @@ export async function decideUpdateWebhook(
   id: string,
   patch: WebhookPatch,
   now: number,
+  ctx: ChangeContext,
 ): Promise<LedgerResult<Change<WebhookView>>> {
   const row = await findWebhook(db, id);
-  if (!row) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  if (!visible(row, ctx)) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  if (patch.modelPattern !== undefined && !patternWithin(patch.modelPattern, ctx.scopes ?? null)) {
+    return widening(ctx);
+  }
   if (patch.active && !row.active && (await countActiveWebhooks(db)) >= MAX_ACTIVE_WEBHOOKS) {
     return limitReached();
   }
@@ -76,9 +95,13 @@ export async function decideUpdateWebhook(
   };
 }
 
-export async function decideDeleteWebhook(db: Db, id: string): Promise<LedgerResult<Change<null>>> {
+export async function decideDeleteWebhook(
+  db: Db,
+  id: string,
+  ctx: ChangeContext,
+): Promise<LedgerResult<Change<null>>> {
   const row = await findWebhook(db, id);
-  if (!row) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  if (!visible(row, ctx)) return fail("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
   return {
     ok: true,
     value: systemChange({
@@ -96,9 +119,11 @@ export async function decideRedeliver(
   db: Db,
   id: string,
   now: number,
+  ctx: ChangeContext,
 ): Promise<LedgerResult<Change<DeliveryView>>> {
   const row = await findDelivery(db, id);
-  if (!row) return fail("DELIVERY_NOT_FOUND", `no delivery '${id}'`);
+  if (!row || !visible(await findWebhook(db, row.subscriptionId), ctx))
+    return fail("DELIVERY_NOT_FOUND", `no delivery '${id}'`);
   return {
     ok: true,
     value: systemChange({

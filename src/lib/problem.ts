@@ -54,6 +54,9 @@ export const ERROR_STATUS = {
   // ---- retention (issue #6) ----
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,
+  // ---- hardening (issue 15) ----
+  SCOPE_WIDENING: 403,
+  URI_TOO_LONG: 414,
   INTERNAL: 500,
 } as const;
 

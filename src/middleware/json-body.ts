@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { every } from "hono/combine";
 import { createMiddleware } from "hono/factory";
+import { exceedsDepth } from "../domain/json-depth";
 import { LIMITS } from "../domain/limits";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/problem";
@@ -25,10 +26,17 @@ const parseJson = createMiddleware<AppEnv>(async (c, next) => {
   } catch {
     throw new ApiError("INVALID_ENCODING", "the body is not valid UTF-8");
   }
+  let parsed: unknown;
   try {
-    JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ApiError("MALFORMED_JSON", `the body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (exceedsDepth(parsed, LIMITS.jsonBodyDepth)) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `JSON bodies may nest at most ${LIMITS.jsonBodyDepth} levels deep`,
+    );
   }
   return next();
 });

@@ -33,6 +33,7 @@ export function changeContext(c: Context<AppEnv>, reason?: string): ChangeContex
   return {
     actor: { id: actor.id, name: actor.name },
     role: actor.role,
+    scopes: actor.scopes,
     requestId: c.get("requestId"),
     reason,
   };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ARTIFACT_LIMITS } from "../domain/artifacts";
-import { DigestSchema, ModelNameSchema, VersionParamsSchema } from "./common";
+import { DigestSchema, ModelNameSchema, pathNumber, VersionParamsSchema } from "./common";
 
 export const BlobParamsSchema = z.object({
   digest: DigestSchema.openapi({ param: { name: "digest", in: "path" } }),
@@ -52,12 +52,7 @@ export const UploadParamsSchema = z.object({
 });
 
 export const PartParamsSchema = UploadParamsSchema.extend({
-  n: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(ARTIFACT_LIMITS.maxParts)
-    .openapi({ param: { name: "n", in: "path" }, example: 1 }),
+  n: pathNumber(ARTIFACT_LIMITS.maxParts).openapi({ param: { name: "n", in: "path" }, example: "1" }),
 });
 
 export const PartWrittenSchema = z

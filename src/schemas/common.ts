@@ -69,13 +69,19 @@ export const ModelParamsSchema = z.object({
   name: ModelNameSchema.openapi({ param: { name: "name", in: "path" } }),
 });
 
+/**
+ * A positive integer in a path, written only in canonical decimal (`1`, `42`): `0x10`, `1e1`,
+ * `0b10`, ` 7`, `07` or `1.0` would otherwise coerce to numbers and name a version nobody wrote.
+ */
+export const pathNumber = (max: number) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "a positive whole number in plain decimal, such as 3")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));
+
 export const VersionParamsSchema = ModelParamsSchema.extend({
-  version: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31)
-    .openapi({ param: { name: "version", in: "path" }, example: 3 }),
+  version: pathNumber(2 ** 31).openapi({ param: { name: "version", in: "path" }, example: "3" }),
 });
 
 export const TagParamsSchema = z.object({

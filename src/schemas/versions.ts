@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { exceedsDepth } from "../domain/json-depth";
 import { LIMITS } from "../domain/limits";
 import { DescriptionSchema, DigestSchema, ModelNameSchema, TagsSchema, TimestampSchema } from "./common";
 
@@ -55,8 +56,16 @@ export const FileEntrySchema = z
   })
   .openapi("FileEntry");
 
-/** Free-form JSON objects (model card, signature); their size is bounded by the metadata limit. */
-const JsonObjectSchema = z.record(z.string(), z.unknown());
+/**
+ * Free-form JSON objects (model card, signature); their size is bounded by the metadata limit,
+ * their nesting by `LIMITS.jsonFieldDepth`.
+ */
+const JsonObjectSchema = z
+  .record(z.string(), z.unknown())
+  .refine(
+    (value) => !exceedsDepth(value, LIMITS.jsonFieldDepth),
+    `nested at most ${LIMITS.jsonFieldDepth} levels deep`,
+  );
 
 export const CreateVersionSchema = z
   .strictObject({

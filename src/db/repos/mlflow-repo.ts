@@ -249,3 +249,33 @@ export async function versionsInStage(db: Db, modelId: string, stage: string): P
     .all();
   return rows.map((r) => r.version);
 }
+
+/**
+ * Facts a rename must weigh: does the model serve (a Production version) or carry a protected alias?
+ * Serving nodes resolve it by name, so renaming such a model needs the approver role.
+ */
+export async function renameRisk(
+  db: Db,
+  modelId: string,
+  protectedAliases: string[],
+): Promise<{ production: boolean; protectedAliases: string[] }> {
+  const production = await db
+    .select({ version: modelVersions.version })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.stage, "Production")))
+    .get();
+  const set =
+    protectedAliases.length === 0
+      ? []
+      : await db
+          .select({ alias: aliases.alias })
+          .from(aliases)
+          .where(and(eq(aliases.modelId, modelId), inArray(aliases.alias, protectedAliases)))
+          .all();
+  return { production: production !== undefined, protectedAliases: set.map((r) => r.alias) };
+}
+
+/** Lineage is recorded by parent name: after a rename, children (in any model) point at the new one. */
+export function renameParentLinks(db: Db, oldName: string, newName: string): Statement {
+  return db.update(modelVersions).set({ parentModel: newName }).where(eq(modelVersions.parentModel, oldName));
+}

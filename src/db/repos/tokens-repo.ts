@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import type { TokenView } from "../../schemas/tokens";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
 import { tokens } from "../schema";
+import { scopesWithinCondition } from "./scope-filter";
 
 export type TokenRow = typeof tokens.$inferSelect;
 
@@ -27,8 +28,15 @@ export async function findToken(db: Db, id: string): Promise<TokenRow | undefine
   return db.select().from(tokens).where(eq(tokens.id, id)).get();
 }
 
-export async function listTokens(db: Db): Promise<TokenView[]> {
-  const rows = await db.select().from(tokens).orderBy(desc(tokens.createdAt)).limit(1000).all();
+/** Tokens the caller may see: those whose scopes lie within its own (all of them when unscoped). */
+export async function listTokens(db: Db, scopes: string[] | null): Promise<TokenView[]> {
+  const rows = await db
+    .select()
+    .from(tokens)
+    .where(scopesWithinCondition(tokens.scopes, scopes))
+    .orderBy(desc(tokens.createdAt))
+    .limit(1000)
+    .all();
   return rows.map(toTokenView);
 }
 

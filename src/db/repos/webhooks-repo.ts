@@ -1,10 +1,11 @@
 /** Webhook subscriptions. The stored secret is sealed (src/events/secret-box.ts) and never leaves here in a view. */
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { cutPage } from "../../lib/page-token";
 import type { WebhookView } from "../../schemas/webhooks";
 import { type Db, iso, type Statement } from "../client";
 import { webhookDeliveries, webhookSubscriptions } from "../schema";
 import { NEWEST_FIRST, newestFirstAfter } from "./newest-first";
+import { patternWithinCondition } from "./scope-filter";
 
 export type WebhookRow = typeof webhookSubscriptions.$inferSelect;
 export type WebhookPatch = Partial<
@@ -48,12 +49,18 @@ export async function countActiveWebhooks(db: Db): Promise<number> {
   return db.$count(webhookSubscriptions, eq(webhookSubscriptions.active, true));
 }
 
-export async function listWebhooks(db: Db, pageSize: number, pageToken: string | undefined) {
+/** Subscriptions the caller may see: those whose pattern lies within its scopes (all when unscoped). */
+export async function listWebhooks(
+  db: Db,
+  scopes: string[] | null,
+  pageSize: number,
+  pageToken: string | undefined,
+) {
   const after = newestFirstAfter(webhookSubscriptions.createdAt, webhookSubscriptions.id, pageToken);
   const rows = await db
     .select()
     .from(webhookSubscriptions)
-    .where(after)
+    .where(and(after, patternWithinCondition(webhookSubscriptions.modelPattern, scopes)))
     .orderBy(desc(webhookSubscriptions.createdAt), desc(webhookSubscriptions.id))
     .limit(pageSize + 1)
     .all();

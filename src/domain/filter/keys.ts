@@ -4,6 +4,7 @@
  */
 import type { AttributeName, Comparison, DatasetField, Op, Scope, Term, Value } from "./ast";
 import { FilterError } from "./errors";
+import { likeToGlob } from "./like";
 
 const ATTRIBUTE_ALIASES: Record<string, AttributeName> = {
   name: "name",
@@ -84,6 +85,9 @@ export function checkComparison(c: Comparison, valuePosition: number): Compariso
   if (!allowed.includes(c.op)) {
     throw new FilterError(c.position, `one of ${allowed.join(" ")} for ${termLabel(c.term)}`, c.op);
   }
+  if ((c.op === "LIKE" || c.op === "ILIKE") && c.value.kind === "string") {
+    checkPatternSize(c.op === "LIKE" ? likeToGlob(c.value.value) : c.value.value, valuePosition);
+  }
   if (numeric) return { ...c, value: { kind: "number", value: expectNumber(c.value, valuePosition) } };
   if (temporal) return { ...c, value: { kind: "number", value: expectTime(c.value, valuePosition) } };
   if (c.term.kind === "attribute" && c.term.name === "stage")
@@ -91,6 +95,23 @@ export function checkComparison(c: Comparison, valuePosition: number): Compariso
   if (c.value.kind === "number")
     throw new FilterError(valuePosition, `a quoted string for ${termLabel(c.term)}`, "a number");
   return c;
+}
+
+/**
+ * D1 refuses a LIKE or GLOB pattern longer than 50 bytes ("pattern too complex") when the query
+ * runs; checked here so such a filter is a 400 with a position, not a 500 from the database.
+ */
+export const MAX_PATTERN_BYTES = 50;
+
+function checkPatternSize(pattern: string, position: number): void {
+  const bytes = new TextEncoder().encode(pattern).length;
+  if (bytes > MAX_PATTERN_BYTES) {
+    throw new FilterError(
+      position,
+      `a LIKE pattern of at most ${MAX_PATTERN_BYTES} bytes (wildcards and escaped * ? [ count)`,
+      `${bytes} bytes`,
+    );
+  }
 }
 
 function expectNumber(value: Value, position: number): number {

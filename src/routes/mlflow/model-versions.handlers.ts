@@ -1,10 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import { searchMlflowVersions, versionsInStage } from "../../db/repos/mlflow-repo";
-import { findModelRow } from "../../db/repos/models-repo";
+import { searchMlflowVersions } from "../../db/repos/mlflow-repo";
 import type { AppEnv } from "../../env";
 import { ledgerFor } from "../../ledger/ledger-client";
-import { modelNotFound } from "../../mlflow/errors";
 import { parseMlflowFilter } from "../../mlflow/filter";
 import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
 import { tagMap, toModelVersion } from "../../mlflow/shapes";
@@ -109,29 +107,15 @@ export const search: Handler<"search"> = async (c) => {
 /**
  * Stages go through the governance stage machine, so policies, gates and approvals apply: a move
  * that needs an approval is refused with PERMISSION_DENIED (the client raises it), never faked.
- * `archive_existing_versions` then archives the others in that stage, each through the ledger.
+ * `archive_existing_versions` archives the others in that stage in the same ledger change: all or nothing.
  */
 export const transition: Handler<"transition"> = async (c) => {
   const { name, version, stage, archive_existing_versions } = c.req.valid("json");
   assertVisible(c, name);
   const to = canonicalStage(stage);
-  const ledger = ledgerFor(c.env, name);
-  const ctx = changeContext(c);
-  must(await ledger.transition(name, version, { to, comment: "", fastTrack: false }, ctx), { name, version });
-  if (archive_existing_versions && (to === "Staging" || to === "Production")) {
-    const db = createDb(c.env.DB);
-    const model = await findModelRow(db, name);
-    if (!model) throw modelNotFound(name);
-    for (const other of await versionsInStage(db, model.id, to)) {
-      if (other === version) continue;
-      const archived = {
-        to: "Archived" as const,
-        comment: `archived: v${version} entered ${to}`,
-        fastTrack: false,
-      };
-      must(await ledger.transition(name, other, archived, ctx), { name, version: other });
-    }
-  }
+  const archiveOthers = archive_existing_versions === true;
+  const input = { to, comment: "", fastTrack: false, archiveOthers };
+  must(await ledgerFor(c.env, name).transition(name, version, input, changeContext(c)), { name, version });
   return c.json({ model_version: toModelVersion(await versionRecord(c, name, version), true) }, 200);
 };
 

@@ -20,7 +20,8 @@ export const createToken: Handler<"createToken"> = async (c) => {
     id: newId("tok"),
     name: input.name,
     role: input.role,
-    scopes: input.scopes ?? null,
+    // Omitted scopes inherit the creator's: a scoped admin can never mint an unscoped token.
+    scopes: input.scopes ?? c.get("actor").scopes,
     tokenHash: await sha256Hex(secret),
     createdBy: c.get("actor").name,
     createdAt: now,
@@ -32,7 +33,7 @@ export const createToken: Handler<"createToken"> = async (c) => {
 };
 
 export const listTokens: Handler<"listTokens"> = async (c) => {
-  return c.json({ items: await listTokenRows(createDb(c.env.DB)) }, 200);
+  return c.json({ items: await listTokenRows(createDb(c.env.DB), c.get("actor").scopes) }, 200);
 };
 
 export const revokeToken: Handler<"revokeToken"> = async (c) => {

@@ -1,7 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Db } from "../../db/client";
 import { createDb } from "../../db/client";
 import { listDeliveries as listDeliveryRows } from "../../db/repos/deliveries-repo";
-import { findWebhook, listWebhooks as listWebhookRows, toWebhookView } from "../../db/repos/webhooks-repo";
+import {
+  findWebhook,
+  listWebhooks as listWebhookRows,
+  toWebhookView,
+  type WebhookRow,
+} from "../../db/repos/webhooks-repo";
+import { patternWithin } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import {
   createSubscription,
@@ -23,13 +30,22 @@ export const createWebhook: Handler<"createWebhook"> = async (c) => {
 
 export const listWebhooks: Handler<"listWebhooks"> = async (c) => {
   const { page_size, page_token } = c.req.valid("query");
-  return c.json(await listWebhookRows(createDb(c.env.DB), page_size, page_token), 200);
+  const scopes = c.get("actor").scopes;
+  return c.json(await listWebhookRows(createDb(c.env.DB), scopes, page_size, page_token), 200);
 };
+
+/** A subscription watching beyond the caller's scopes looks exactly like one that does not exist. */
+async function visibleWebhook(db: Db, id: string, scopes: string[] | null): Promise<WebhookRow> {
+  const row = await findWebhook(db, id);
+  if (!row || !patternWithin(row.modelPattern, scopes)) {
+    throw new ApiError("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  }
+  return row;
+}
 
 export const getWebhook: Handler<"getWebhook"> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await findWebhook(createDb(c.env.DB), id);
-  if (!row) throw new ApiError("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  const row = await visibleWebhook(createDb(c.env.DB), id, c.get("actor").scopes);
   return c.json(toWebhookView(row), 200);
 };
 
@@ -47,7 +63,7 @@ export const listDeliveries: Handler<"listDeliveries"> = async (c) => {
   const { id } = c.req.valid("param");
   const { page_size, page_token } = c.req.valid("query");
   const db = createDb(c.env.DB);
-  if (!(await findWebhook(db, id))) throw new ApiError("WEBHOOK_NOT_FOUND", `no webhook '${id}'`);
+  await visibleWebhook(db, id, c.get("actor").scopes);
   return c.json(await listDeliveryRows(db, id, page_size, page_token), 200);
 };
 

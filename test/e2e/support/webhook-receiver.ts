@@ -20,12 +20,21 @@ export interface WebhookReceiver {
  *   `?fail=N` → 500 for the first N requests to that key, then 200; `?fail=always` → always 500;
  *   `?redirect=1` → 302 elsewhere; `?hang=1` → never answers; `?big=1` → 500 with an endless body.
  * `GET /log/<key>` returns what `<key>` received (so tests running inside workerd can look).
+ * `GET /dns-query?name=&type=` is a stand-in DNS-over-HTTPS resolver (JSON form) for the delivery
+ * time rebinding check: see `dnsAnswer`.
  */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const log = new Map<string, ReceivedHook[]>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://receiver");
     const [, kind, key = ""] = url.pathname.split("/");
+    if (req.method === "GET" && kind === "dns-query") {
+      res.writeHead(200, { "content-type": "application/dns-json" });
+      res.end(
+        JSON.stringify(dnsAnswer(url.searchParams.get("name") ?? "", url.searchParams.get("type") ?? "")),
+      );
+      return;
+    }
     if (req.method === "GET" && kind === "log") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(log.get(key) ?? []));
@@ -78,4 +87,22 @@ function streamForever(res: import("node:http").ServerResponse) {
   const chunk = "x".repeat(16 * 1024);
   const timer = setInterval(() => res.write(chunk), 1);
   res.on("close", () => clearInterval(timer));
+}
+
+/**
+ * What the stand-in resolver answers: `*.rebind.test` → 127.0.0.1, `*.mapped.test` → the metadata
+ * address in IPv4-mapped IPv6, `*.public.test` → a public address, `*.broken.test` → SERVFAIL,
+ * anything else NXDOMAIN.
+ */
+function dnsAnswer(name: string, type: string) {
+  const record = (code: number, data: string) => ({
+    Status: 0,
+    Answer: [{ name, type: code, TTL: 1, data }],
+  });
+  if (name.endsWith(".broken.test")) return { Status: 2 };
+  if (name.endsWith(".rebind.test")) return type === "A" ? record(1, "127.0.0.1") : { Status: 0 };
+  if (name.endsWith(".mapped.test"))
+    return type === "AAAA" ? record(28, "::ffff:169.254.169.254") : { Status: 0 };
+  if (name.endsWith(".public.test")) return type === "A" ? record(1, "93.184.216.34") : { Status: 0 };
+  return { Status: 3 };
 }
