@@ -18,6 +18,7 @@ import { lineageRouter } from "./routes/lineage/lineage.index";
 import { metaRouter } from "./routes/meta/meta.index";
 import { mlflowRouter } from "./routes/mlflow/mlflow.index";
 import { modelsRouter } from "./routes/models/models.index";
+import { principalsRouter } from "./routes/principals/principals.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
 import { searchRouter } from "./routes/search/search.index";
@@ -69,6 +70,7 @@ export function createApp() {
   api.route("/", governanceRouter);
   api.route("/", retentionRouter);
   api.route("/", tokensRouter);
+  api.route("/", principalsRouter);
   api.route("/", webhooksRouter);
 
   const app = createRouter();

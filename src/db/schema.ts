@@ -163,6 +163,8 @@ export const tokens = sqliteTable(
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at"),
     revokedAt: integer("revoked_at"),
+    /** The principal this token belongs to (issue 15, migrations/0011). */
+    principalId: text("principal_id"),
   },
   (t) => [uniqueIndex("tokens_hash_unique").on(t.tokenHash)],
 );
@@ -449,3 +451,19 @@ export const unreferencedBlobs = sqliteTable("unreferenced_blobs", {
   size: integer("size").notNull(),
   since: integer("since").notNull(),
 });
+
+// --- issue 15: principals (a person or a service account; tokens belong to one) ---
+
+export const principals = sqliteTable(
+  "principals",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["person", "service"] }).notNull(),
+    /** Model-name globs every token of this principal stays within; null = every model. */
+    scopes: text("scopes", { mode: "json" }).$type<string[] | null>(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("principals_name_idx").on(t.name)],
+);

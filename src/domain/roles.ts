@@ -9,9 +9,14 @@ export type Role = (typeof TOKEN_ROLES)[number];
 
 /** The authenticated caller, as the rest of the system sees it. */
 export interface Actor {
-  /** Token id (`tok_…`), or `bootstrap-admin` for the Worker-secret token. */
+  /**
+   * The principal acting (`prn_…`, or `bootstrap-admin` for the Worker-secret token): separation of
+   * duties, votes, uploads and idempotency keys belong to the principal, whichever token it used.
+   */
   id: string;
-  /** Human-readable name recorded in the audit log. */
+  /** The token used (`tok_…`), or `bootstrap-admin`. */
+  tokenId: string;
+  /** The principal's name, recorded as `actor` in the audit log and events. */
   name: string;
   role: Role;
   /** Model-name glob patterns this token is limited to; null means every model. */

@@ -12,7 +12,7 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
-import type { TokenRow } from "../db/repos/tokens-repo";
+import type { PrincipalRow } from "../db/repos/principals-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import type { Stage } from "../domain/lifecycle";
@@ -20,6 +20,7 @@ import type { Policy } from "../domain/policy";
 import type { RetentionPolicy } from "../domain/retention";
 import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas/governance";
 import type { CreateModelInput, ModelView } from "../schemas/models";
+import type { PrincipalView } from "../schemas/principals";
 import type { RetentionPolicyView } from "../schemas/retention";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
@@ -46,7 +47,7 @@ import {
   decideSetRetention,
   type RetentionActionResult,
 } from "./retention-ops";
-import { decideCreateToken, decideRevokeToken } from "./token-ops";
+import { decideCreatePrincipal, decideCreateToken, decideRevokeToken, type TokenDraft } from "./token-ops";
 import {
   decideCreateVersion,
   decideDeleteVersionTag,
@@ -165,8 +166,13 @@ export class ModelLedger extends DurableObject<Env> {
   }
 
   /** Token changes run on the system ledger instance (see ledger-client). */
-  createToken(row: TokenRow, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
-    return this.#change(ctx, async () => decideCreateToken(this.#db, row, ctx));
+  createToken(draft: TokenDraft, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {
+    return this.#change(ctx, () => decideCreateToken(this.#db, draft, ctx));
+  }
+
+  /** Principals (issue 15), on the system ledger like tokens. */
+  createPrincipal(row: PrincipalRow, ctx: ChangeContext): Promise<LedgerResult<PrincipalView>> {
+    return this.#change(ctx, () => decideCreatePrincipal(this.#db, row, ctx));
   }
 
   revokeToken(id: string, ctx: ChangeContext): Promise<LedgerResult<TokenView>> {

@@ -57,6 +57,8 @@ export const ERROR_STATUS = {
   // ---- hardening (issue 15) ----
   SCOPE_WIDENING: 403,
   URI_TOO_LONG: 414,
+  PRINCIPAL_NOT_FOUND: 404,
+  PRINCIPAL_EXISTS: 409,
   INTERNAL: 500,
 } as const;
 

@@ -19,7 +19,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const hash = await sha256Hex(match[1]);
   const bootstrap = c.env.ADMIN_TOKEN;
   if (bootstrap && timingSafeEqual(hash, await sha256Hex(bootstrap))) {
-    c.set("actor", { id: BOOTSTRAP_ADMIN_ID, name: "admin", role: "admin", scopes: null });
+    const id = BOOTSTRAP_ADMIN_ID;
+    c.set("actor", { id, tokenId: id, name: "admin", role: "admin", scopes: null });
     return next();
   }
   const token = await findTokenByHash(createDb(c.env.DB), hash);
@@ -27,7 +28,15 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
     throw new ApiError("UNAUTHENTICATED", "the token is unknown, revoked or expired");
   }
-  c.set("actor", { id: token.id, name: token.name, role: token.role, scopes: token.scopes ?? null });
+  // Every token has a principal since migrations/0011; the fallback keeps a hand-made row usable.
+  const principal = token.principal ?? { id: token.id, name: token.name };
+  c.set("actor", {
+    id: principal.id,
+    tokenId: token.id,
+    name: principal.name,
+    role: token.role,
+    scopes: token.scopes ?? null,
+  });
   return next();
 });
 

@@ -15,6 +15,10 @@ export const CreateTokenSchema = z
       .optional()
       .openapi({ example: ["fraud-*"] }),
     expires_in_days: z.number().int().min(1).max(3650).optional(),
+    principal_id: z.string().max(64).optional().openapi({
+      description:
+        "The principal the token belongs to; omitted: a new service principal named like the token.",
+    }),
   })
   .openapi("CreateToken");
 
@@ -28,6 +32,7 @@ export const TokenSchema = z
     created_at: TimestampSchema,
     expires_at: TimestampSchema.nullable(),
     revoked_at: TimestampSchema.nullable(),
+    principal_id: z.string().nullable(),
   })
   .openapi("Token");
 

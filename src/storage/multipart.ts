@@ -34,12 +34,16 @@ export interface UploadView {
   parts: number[];
 }
 
-/** Uploads belong to the token that created them; to anyone else (but an admin) they do not exist. */
-async function ownUpload(env: Env, id: string, actor: Actor): Promise<UploadRow> {
+/**
+ * Uploads belong to the principal that started them (any of its tokens may resume). Only that
+ * principal writes parts or completes; an unscoped admin may also look at and abort one (cleaning
+ * up), never add bytes to it. To everyone else an upload does not exist.
+ */
+async function ownUpload(env: Env, id: string, actor: Actor, use: "write" | "manage"): Promise<UploadRow> {
   const row = await findUpload(createDb(env.DB), id);
-  if (!row || (row.createdBy !== actor.id && actor.role !== "admin")) {
-    throw new ApiError("UPLOAD_NOT_FOUND", `no upload '${id}'`);
-  }
+  const own = row?.createdBy === actor.id;
+  const caretaker = use === "manage" && actor.role === "admin" && actor.scopes === null;
+  if (!row || !(own || caretaker)) throw new ApiError("UPLOAD_NOT_FOUND", `no upload '${id}'`);
   return row;
 }
 
@@ -82,7 +86,7 @@ export async function createUpload(
 }
 
 export async function describeUpload(env: Env, actor: Actor, id: string): Promise<UploadView> {
-  const row = await ownUpload(env, id, actor);
+  const row = await ownUpload(env, id, actor, "manage");
   const parts = await listParts(createDb(env.DB), id);
   return {
     id,
@@ -104,7 +108,7 @@ export async function putPart(
   body: ReadableStream<Uint8Array>,
   length: number,
 ): Promise<{ part_number: number; size: number }> {
-  const row = await ownUpload(env, id, actor);
+  const row = await ownUpload(env, id, actor, "write");
   if (row.state !== "open") throw closed(row);
   const expected = expectedPartSize(row.size, { partSize: row.partSize, partCount: row.partCount }, n);
   if (expected === null) {
@@ -146,7 +150,7 @@ export async function putPart(
  */
 export async function completeUpload(env: Env, actor: Actor, id: string): Promise<Completion> {
   const db = createDb(env.DB);
-  const row = await ownUpload(env, id, actor);
+  const row = await ownUpload(env, id, actor, "write");
   const hex = digestHex(row.digest);
   if (row.state === "completed")
     return { digest: row.digest, size: row.size, created: false, replayed: true };
@@ -185,7 +189,7 @@ export async function completeUpload(env: Env, actor: Actor, id: string): Promis
 /** Drops the staged parts. Idempotent for an aborted upload; a completed one cannot be aborted. */
 export async function abortUpload(env: Env, actor: Actor, id: string): Promise<void> {
   const db = createDb(env.DB);
-  const row = await ownUpload(env, id, actor);
+  const row = await ownUpload(env, id, actor, "manage");
   if (row.state === "aborted") return;
   if (!(await transitionUpload(db, id, ["open", "failed"], "aborted", Date.now()))) {
     const current = await findUpload(db, id);

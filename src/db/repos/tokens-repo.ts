@@ -2,7 +2,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { TokenView } from "../../schemas/tokens";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
-import { tokens } from "../schema";
+import { principals, tokens } from "../schema";
 import { scopesWithinCondition } from "./scope-filter";
 
 export type TokenRow = typeof tokens.$inferSelect;
@@ -17,11 +17,30 @@ export function toTokenView(row: TokenRow): TokenView {
     created_at: iso(row.createdAt),
     expires_at: isoOrNull(row.expiresAt),
     revoked_at: isoOrNull(row.revokedAt),
+    principal_id: row.principalId,
   };
 }
 
-export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenRow | undefined> {
-  return db.select().from(tokens).where(eq(tokens.tokenHash, tokenHash)).get();
+/** A token with the principal it belongs to: who is acting, for audit and separation of duties. */
+export type TokenWithPrincipal = TokenRow & {
+  principal: { id: string; name: string; kind: "person" | "service" } | null;
+};
+
+/**
+ * The one lookup behind authentication (the API middleware and console sessions): the token by the
+ * hash of its secret, with its principal resolved in the same query.
+ */
+export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenWithPrincipal | undefined> {
+  const found = await db
+    .select({
+      token: tokens,
+      principal: { id: principals.id, name: principals.name, kind: principals.kind },
+    })
+    .from(tokens)
+    .leftJoin(principals, eq(principals.id, tokens.principalId))
+    .where(eq(tokens.tokenHash, tokenHash))
+    .get();
+  return found ? { ...found.token, principal: found.principal } : undefined;
 }
 
 export async function findToken(db: Db, id: string): Promise<TokenRow | undefined> {

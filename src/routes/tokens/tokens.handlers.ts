@@ -20,8 +20,9 @@ export const createToken: Handler<"createToken"> = async (c) => {
     id: newId("tok"),
     name: input.name,
     role: input.role,
-    // Omitted scopes inherit the creator's: a scoped admin can never mint an unscoped token.
-    scopes: input.scopes ?? c.get("actor").scopes,
+    // Omitted scopes inherit the principal's (a new principal's: the creator's), never wider.
+    scopes: input.scopes,
+    principalId: input.principal_id ?? null,
     tokenHash: await sha256Hex(secret),
     createdBy: c.get("actor").name,
     createdAt: now,
