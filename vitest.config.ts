@@ -27,6 +27,8 @@ export default defineConfig(async () => {
                   // DNS over HTTPS answered by the same receiver (`/dns-query`), for the rebinding check.
                   WEBHOOK_DNS_RESOLVER: `${inject<string>("webhookReceiverUrl")}/dns-query`,
                   WEBHOOK_MAX_ATTEMPTS: "3",
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                   WEBHOOK_RETRY_BASE_SECONDS: "1",
                 },
               },
