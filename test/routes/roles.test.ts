@@ -13,7 +13,12 @@ async function fixture() {
   const token = await json<{ id: string }>(
     await api("POST", "/api/v1/tokens", { body: { name: "victim", role: "viewer" } }),
   );
-  return { name, tokenId: token.id };
+  const webhook = await json<{ id: string }>(
+    await api("POST", "/api/v1/webhooks", {
+      body: { url: "https://hooks.example.com/r", events: ["*"], model_pattern: name },
+    }),
+  );
+  return { name, tokenId: token.id, webhookId: webhook.id };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -85,6 +90,30 @@ const ROUTES: RouteCase[] = [
   },
   { method: "GET", path: () => "/api/v1/tokens", required: "admin" },
   { method: "DELETE", path: (f) => `/api/v1/tokens/${f.tokenId}`, required: "admin" },
+  // issue 15: principals and webhooks
+  {
+    method: "POST",
+    path: () => "/api/v1/principals",
+    required: "admin",
+    body: () => ({ name: uniqueName("p"), kind: "person" }),
+  },
+  { method: "GET", path: () => "/api/v1/principals", required: "admin" },
+  {
+    method: "POST",
+    path: () => "/api/v1/webhooks",
+    required: "admin",
+    body: () => ({ url: "https://hooks.example.com/n", events: ["*"], model_pattern: "x-*" }),
+  },
+  { method: "GET", path: () => "/api/v1/webhooks", required: "admin" },
+  { method: "GET", path: (f) => `/api/v1/webhooks/${f.webhookId}`, required: "admin" },
+  {
+    method: "PATCH",
+    path: (f) => `/api/v1/webhooks/${f.webhookId}`,
+    required: "admin",
+    body: () => ({ description: "d" }),
+  },
+  { method: "DELETE", path: (f) => `/api/v1/webhooks/${f.webhookId}`, required: "admin" },
+  { method: "GET", path: (f) => `/api/v1/webhooks/${f.webhookId}/deliveries`, required: "admin" },
 ];
 
 describe("each role can do exactly what the design says and no more", async () => {
@@ -93,7 +122,7 @@ describe("each role can do exactly what the design says and no more", async () =
   );
 
   for (const route of ROUTES) {
-    it(`${route.method} ${route.path({ name: "{name}", tokenId: "{id}" })} needs ${route.required}`, async () => {
+    it(`${route.method} ${route.path({ name: "{name}", tokenId: "{id}", webhookId: "{id}" })} needs ${route.required}`, async () => {
       for (const role of TOKEN_ROLES) {
         const f = await fixture();
         const res = await api(route.method, route.path(f), { token: tokens[role], body: route.body?.(f) });
