@@ -15,7 +15,13 @@ import { expectedVersionSql, versionDigestSql } from "./resolve-repo";
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type ReportRow = Omit<
   DeploymentRow,
-  "runningSince" | "previousVersion" | "previousManifestDigest" | "drift" | "driftSince" | "driftEpisodes"
+  | "runningSince"
+  | "previousVersion"
+  | "previousManifestDigest"
+  | "drift"
+  | "driftSince"
+  | "driftEpisodes"
+  | "staleSince"
 >;
 
 /**
