@@ -10,7 +10,7 @@ import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
 import { DIGEST_PATTERN } from "../../schemas/common";
 import { modelRowOr404 } from "../context";
-import { catalogueKey } from "./dataset-key";
+import { catalogueKey, withCatalogueIds } from "./dataset-key";
 import type * as routes from "./lineage.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -25,10 +25,8 @@ export const getLineage: Handler<"getLineage"> = async (c) => {
   // One hop further than asked, so the answer can say whether the depth limit cut anything off.
   const walked = await walkVersions(db, row.id, direction, depth + 1);
   const scopes = c.get("actor").scopes;
-  return c.json(
-    buildLineage(walked, row.id, direction, depth, (n) => inScope(scopes, n)),
-    200,
-  );
+  const graph = buildLineage(walked, row.id, direction, depth, (n) => inScope(scopes, n));
+  return c.json(await withCatalogueIds(db, graph), 200);
 };
 
 /**
