@@ -175,12 +175,22 @@ export const AuditEntrySchema = z
   })
   .openapi("AuditEntry");
 
+export const VerifyQuerySchema = z.object({
+  /** Resume after the entry a previous answer's `cursor` names (issue #19). */
+  cursor: z.string().max(100).optional(),
+  max_entries: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
 export const VerifyResultSchema = z
   .object({
     ok: z.boolean(),
+    /** Entries verified so far, from the chain's start (the seq of the last one verified). */
     entries: z.number().int(),
     head: z.string().optional(),
     broken_at_seq: z.number().int().optional(),
     reason: z.string().optional(),
+    /** False when `max_entries` stopped this request: call again with `cursor`. */
+    complete: z.boolean(),
+    cursor: z.string().optional(),
   })
   .openapi("AuditVerification");
