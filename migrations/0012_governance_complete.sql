@@ -1,6 +1,6 @@
 -- Governance and lineage, complete (issue #19): signature compatibility and registration gates in
 -- the release policy, the dataset catalogue, input examples, the compatibility report an approval
--- request was opened with, and the silent-node episode of a deployment.
+-- request was opened with.
 ALTER TABLE `policies` ADD `signature_compatibility` text DEFAULT 'any' NOT NULL;
 ALTER TABLE `policies` ADD `registration_gates` text;
 ALTER TABLE `policies` ADD `require_registered_datasets` integer DEFAULT 0 NOT NULL;
@@ -10,7 +10,6 @@ ALTER TABLE `model_versions` ADD `input_example` text;
 ALTER TABLE `approval_requests` ADD `compatibility` text;
 CREATE INDEX `approval_requests_requester_idx` ON `approval_requests` (`requester_id`,`created_at`);
 
-ALTER TABLE `deployments` ADD `stale_since` integer;
 
 CREATE TABLE `datasets` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -412,8 +412,6 @@ export const deployments = sqliteTable(
     drift: text("drift"),
     driftSince: integer("drift_since"),
     driftEpisodes: integer("drift_episodes").notNull().default(0),
-    /** Set by the stale-node cron when the node went silent (issue #19); cleared by its next report. */
-    staleSince: integer("stale_since"),
   },
   (t) => [
     primaryKey({ columns: [t.modelId, t.nodeId] }),

@@ -15,13 +15,7 @@ import { expectedVersionSql, versionDigestSql } from "./resolve-repo";
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type ReportRow = Omit<
   DeploymentRow,
-  | "runningSince"
-  | "previousVersion"
-  | "previousManifestDigest"
-  | "drift"
-  | "driftSince"
-  | "driftEpisodes"
-  | "staleSince"
+  "runningSince" | "previousVersion" | "previousManifestDigest" | "drift" | "driftSince" | "driftEpisodes"
 >;
 
 /**
