@@ -60,6 +60,10 @@ export const ERROR_STATUS = {
   PRINCIPAL_NOT_FOUND: 404,
   PRINCIPAL_EXISTS: 409,
   INTERNAL: 500,
+  // ---- governance and lineage, complete (issue #19) ----
+  DATASET_NOT_FOUND: 404,
+  DATASET_ALREADY_EXISTS: 409,
+  DATASET_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
