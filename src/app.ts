@@ -19,6 +19,7 @@ import { mlflowRouter } from "./routes/mlflow/mlflow.index";
 import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
+import { rolloutsRouter } from "./routes/rollouts/rollouts.index";
 import { searchRouter } from "./routes/search/search.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
@@ -65,6 +66,7 @@ export function createApp() {
   api.route("/", deploymentsRouter);
   api.route("/", governanceRouter);
   api.route("/", retentionRouter);
+  api.route("/", rolloutsRouter);
   api.route("/", tokensRouter);
   api.route("/", webhooksRouter);
 

@@ -7,6 +7,7 @@
 import type { Db } from "../db/client";
 import { deleteVersionCascade } from "../db/repos/mlflow-repo";
 import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
+import { versionsInActiveRollout } from "../db/repos/rollouts-repo";
 import type { VersionRow } from "../db/repos/versions-repo";
 import { type Change, fail, type LedgerResult } from "./ledger-types";
 
@@ -57,6 +58,9 @@ export async function decideDeleteVersion(
       "MODEL_HAS_ACTIVE_VERSIONS",
       `archive v${version.version} (${version.stage}) of '${model.name}' before deleting it`,
     );
+  }
+  if (await versionsInActiveRollout(db, model.id, [version.version])) {
+    return fail("ROLLOUT_IN_PROGRESS", `v${version.version} of '${model.name}' is part of an active rollout`);
   }
   const before = { version: version.version, stage: version.stage, manifest_digest: version.manifestDigest };
   return {

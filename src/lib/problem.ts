@@ -54,6 +54,14 @@ export const ERROR_STATUS = {
   // ---- retention (issue #6) ----
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,
+  // ---- progressive rollouts (issue 18) ----
+  ROLLOUT_NOT_FOUND: 404,
+  ROLLOUT_ALREADY_ACTIVE: 409,
+  ROLLOUT_NOT_ACTIVE: 409,
+  ROLLOUT_SAME_VERSION: 409,
+  ROLLOUT_NOT_DUE: 409,
+  ROLLOUT_GUARDS_UNDECIDED: 409,
+  ROLLOUT_IN_PROGRESS: 409,
   INTERNAL: 500,
 } as const;
 
