@@ -33,7 +33,8 @@ export function judgeGuards(guards: Guard[], reports: CanaryReport[]): GuardVerd
       waiting.push({ guard, reports: nodes.length });
       continue;
     }
-    const mean = nodes.reduce((sum, n) => sum + (values[n] ?? 0), 0) / nodes.length;
+    // 12 significant digits: three reports of 0.2 average to 0.2, not 0.20000000000000004.
+    const mean = Number((nodes.reduce((sum, n) => sum + (values[n] ?? 0), 0) / nodes.length).toPrecision(12));
     if (!holds(guard.op, mean, guard.value)) {
       return { verdict: "breach", breach: { guard, value: mean, nodes, values } };
     }
