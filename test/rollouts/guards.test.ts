@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { stepRollouts } from "../../src/jobs/rollout-steps";
+import { hookUrl, received, subscribe, until } from "../events/support";
 import { api, createToken, json, uniqueName } from "../support/api";
 import { modelWithVersions, move, mustStart, nodesWhere, report, resolvedVersion, rollouts } from "./support";
 
@@ -58,6 +59,23 @@ describe("guards judged over the canary's reports", () => {
       data: { rollout_id: rollout.id, breach: { value: 0.2, nodes: [...canaries].sort() } },
     });
     expect(await json(await api("GET", `/api/v1/models/${name}/audit/verify`))).toMatchObject({ ok: true });
+  });
+
+  it("a webhook subscribed to rollout.rolled_back receives the breach", async () => {
+    const { name, v2, rollout } = await canaryModel();
+    const key = `rollback-${name}`;
+    await subscribe({ url: hookUrl(key), events: ["rollout.rolled_back"], model_pattern: name });
+    for (const node of await nodesWhere(name, true, 10, 3)) await report(name, node, v2, bad, serving);
+    const [hit] = await until(
+      () => received(key),
+      (r) => r.length > 0,
+    );
+    expect(JSON.parse(hit?.body ?? "{}")).toMatchObject({
+      type: "rollout.rolled_back",
+      model: name,
+      actor: "rollout-guard",
+      data: { rollout_id: rollout.id, status: "rolled_back", breach: { guard: { metric: "error_rate" } } },
+    });
   });
 
   it("stable nodes' reports never trip a canary guard, nor canary nodes still running the stable version", async () => {
