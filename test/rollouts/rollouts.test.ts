@@ -124,6 +124,33 @@ describe("POST /models/{name}/rollouts", () => {
   });
 });
 
+describe("what a rollout locks while it runs", () => {
+  it("the alias and both versions: PUT/DELETE alias and MLflow version delete are refused, serving cannot steer", async () => {
+    const name = uniqueName("ro");
+    await modelWithVersions(name, 3, 1);
+    const serving = await createToken("serving");
+    expect((await startRollout(name, { version: 2 }, serving)).status).toBe(403);
+    const rollout = await mustStart(name, { version: 2 });
+    expect((await move(rollout.id, "abort", serving)).status).toBe(403);
+    expect((await api("GET", `/api/v1/models/${name}/rollouts`, { token: serving })).status).toBe(200);
+
+    const del = await api("DELETE", `/api/v1/models/${name}/aliases/champion`);
+    expect(del.status).toBe(409);
+    expect((await json(del)).code).toBe("ROLLOUT_IN_PROGRESS");
+    for (const version of ["1", "2"]) {
+      const res = await api("DELETE", "/api/2.0/mlflow/model-versions/delete", { body: { name, version } });
+      expect(res.status).toBe(409);
+      expect((await json<{ error_code: string }>(res)).error_code).toBe("RESOURCE_CONFLICT");
+    }
+    // A version outside the rollout is not locked.
+    expect(
+      (await api("DELETE", "/api/2.0/mlflow/model-versions/delete", { body: { name, version: "3" } })).status,
+    ).toBe(200);
+    expect((await move(rollout.id, "abort")).status).toBe(200);
+    expect((await api("DELETE", `/api/v1/models/${name}/aliases/champion`)).status).toBe(204);
+  });
+});
+
 describe("resolve during a rollout", () => {
   it("answers the canary to a weight's share of nodes, the stable version without node_id, on alias GET and MLflow", async () => {
     const name = uniqueName("ro");
