@@ -20,7 +20,7 @@ import type { DeploymentReport } from "../schemas/serving";
 import { judgeReport, reportRow } from "./deployment-ops";
 import { ledgerFor, unwrap } from "./ledger-client";
 import type { ChangeContext } from "./ledger-types";
-import { GUARD_ACTOR, judgeRollout } from "./rollout-ops";
+import { GUARD_ACTOR, judgeRollout } from "./rollout-guard-ops";
 
 /**
  * Writes the report: directly if it is a heartbeat, through the model's ledger if it opens or

@@ -48,12 +48,11 @@ import {
   decideSetRetention,
   type RetentionActionResult,
 } from "./retention-ops";
+import { decideGuardCheck, decideScheduledStep } from "./rollout-guard-ops";
 import {
   decideAbortRollout,
   decideAdvanceRollout,
-  decideGuardCheck,
   decidePromoteRollout,
-  decideScheduledStep,
   decideStartRollout,
 } from "./rollout-ops";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";

@@ -11,23 +11,19 @@ import { hasApprovedRequest } from "../db/repos/approvals-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import {
   activeRollout,
-  canaryCandidates,
   insertRollout,
   type RolloutRow,
   toRolloutView,
   updateRollout,
 } from "../db/repos/rollouts-repo";
 import { findVersionRow } from "../db/repos/versions-repo";
-import { DEFAULT_STALE_AFTER_SECONDS } from "../domain/drift";
-import { nodeBucket, onCanary } from "../domain/rollouts/bucket";
-import { type GuardVerdict, guardLabel, judgeGuards } from "../domain/rollouts/guards";
+import { guardLabel } from "../domain/rollouts/guards";
 import {
   type GuardBreach,
   nextStep,
   planSteps,
   type RolloutAction,
   type RolloutStatus,
-  stepDue,
 } from "../domain/rollouts/rollout";
 import { newId } from "../lib/ids";
 import { RESERVED_ALIASES } from "../schemas/aliases";
@@ -35,13 +31,10 @@ import type { CreateRolloutInput, RolloutView } from "../schemas/rollouts";
 import { protectedAliasRefusal } from "./alias-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
-type Decision = Promise<LedgerResult<Change<RolloutView>>>;
-
-/** Who rolls a rollout back when a guard breaks: the registry itself, not the reporting node. */
-export const GUARD_ACTOR = { id: "rollout-guard", name: "rollout-guard" } as const;
+export type Decision = Promise<LedgerResult<Change<RolloutView>>>;
 
 /** The change that writes `next` over `row`, audited as `rollout.<action>`, announcing it. */
-function rolloutChange(
+export function rolloutChange(
   db: Db,
   model: ModelRow,
   row: RolloutRow,
@@ -84,7 +77,7 @@ function rolloutChange(
 }
 
 /** `row` moved on: new fields, one more history entry, stamped `now` by `actor`. */
-function moved(
+export function moved(
   row: RolloutRow,
   action: RolloutAction,
   patch: Partial<RolloutRow>,
@@ -172,12 +165,12 @@ export async function decideStartRollout(
   return { ok: true, value: rolloutChange(db, model, base, row, "started", { data: { steps: row.steps } }) };
 }
 
-function notActive(row: RolloutRow) {
+export function notActive(row: RolloutRow) {
   return fail("ROLLOUT_NOT_ACTIVE", `rollout ${row.id} is ${row.status}; only an active rollout moves`);
 }
 
 /** Finishes a rollout: the alias now names the canary version, for every node. */
-function complete(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext, now: number) {
+export function complete(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext, now: number) {
   const next = moved(row, "completed", { status: "completed", weight: 100 }, ctx.actor.name, now, ctx.reason);
   const alias = upsertAlias(db, {
     modelId: model.id,
@@ -193,31 +186,17 @@ function complete(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext, 
 }
 
 /** Rolls back at once: every node resolves the stable version again; records what breached. */
-function rollBack(db: Db, model: ModelRow, row: RolloutRow, breach: GuardBreach, actor: string, now: number) {
-  const detail = `guard ${guardLabel(breach.guard)} breached: ${breach.value} over ${breach.nodes.length} canary node(s)`;
-  const next = moved(row, "rolled_back", { status: "rolled_back", breach }, actor, now, detail);
-  return rolloutChange(db, model, row, next, "rolled_back", { data: { breach } });
-}
-
-/**
- * The guards judged now over the canary's latest reports: nodes following the alias, running the
- * canary version, whose bucket is on the canary, reported since the rollout began and not stale.
- */
-export async function judgeRollout(
+export function rollBack(
   db: Db,
   model: ModelRow,
   row: RolloutRow,
+  breach: GuardBreach,
+  actor: string,
   now: number,
-): Promise<GuardVerdict> {
-  const since = Math.max(row.createdAt, now - DEFAULT_STALE_AFTER_SECONDS * 1000);
-  const candidates = await canaryCandidates(db, row, since);
-  const onIt = await Promise.all(
-    candidates.map(async (r) => onCanary(await nodeBucket(model.name, row.alias, r.nodeId), row.weight)),
-  );
-  return judgeGuards(
-    row.guards,
-    candidates.filter((_, i) => onIt[i]),
-  );
+) {
+  const detail = `guard ${guardLabel(breach.guard)} breached: ${breach.value} over ${breach.nodes.length} canary node(s)`;
+  const next = moved(row, "rolled_back", { status: "rolled_back", breach }, actor, now, detail);
+  return rolloutChange(db, model, row, next, "rolled_back", { data: { breach } });
 }
 
 /** Advances to the next step (or completes past the last), as a person asks: guards do not gate it. */
@@ -262,71 +241,4 @@ export async function decideAbortRollout(
   if (refusal) return refusal;
   const next = moved(row, "aborted", { status: "aborted" }, ctx.actor.name, now, ctx.reason);
   return { ok: true, value: rolloutChange(db, model, row, next, "aborted") };
-}
-
-/** Nothing to write: answers the rollout as it stands. */
-function unchanged(model: ModelRow, row: RolloutRow): LedgerResult<Change<RolloutView>> {
-  return {
-    ok: true,
-    value: {
-      statements: [],
-      chain: model.id,
-      modelName: model.name,
-      action: "",
-      target: "",
-      before: null,
-      after: null,
-      respond: async () => toRolloutView(row, model.name),
-    },
-  };
-}
-
-/**
- * After a canary node's report: rolls back if a guard is breached on fresh state, else nothing.
- * `actor` is the registry's own guard, not the reporting node: no person decided this.
- */
-export async function decideGuardCheck(db: Db, model: ModelRow, row: RolloutRow, now: number): Decision {
-  if (row.status !== "active") return unchanged(model, row);
-  const verdict = await judgeRollout(db, model, row, now);
-  if (verdict.verdict !== "breach") return unchanged(model, row);
-  return { ok: true, value: rollBack(db, model, row, verdict.breach, GUARD_ACTOR.name, now) };
-}
-
-/**
- * The cron's step: when the current step has lasted its interval and every guard held (each
- * decided by enough reports, none breached), advance; a breach found here rolls back; otherwise
- * wait (ROLLOUT_NOT_DUE, ROLLOUT_GUARDS_UNDECIDED).
- */
-export async function decideScheduledStep(
-  db: Db,
-  model: ModelRow,
-  row: RolloutRow,
-  ctx: ChangeContext,
-  now: number,
-): Decision {
-  if (row.status !== "active") return notActive(row);
-  if (!stepDue(row.stepStartedAt, row.stepIntervalS, now)) {
-    return fail("ROLLOUT_NOT_DUE", `rollout ${row.id}'s step has not lasted ${row.stepIntervalS}s yet`);
-  }
-  const verdict = await judgeRollout(db, model, row, now);
-  if (verdict.verdict === "breach") {
-    return { ok: true, value: rollBack(db, model, row, verdict.breach, GUARD_ACTOR.name, now) };
-  }
-  if (verdict.verdict === "undecided") {
-    const waiting = verdict.waiting.map(
-      (w) => `${guardLabel(w.guard)} (${w.reports}/${w.guard.min_reports})`,
-    );
-    return fail("ROLLOUT_GUARDS_UNDECIDED", `too few canary reports for ${waiting.join(", ")}`);
-  }
-  const next = nextStep(row.weight, row.steps);
-  if (next === "complete") return { ok: true, value: complete(db, model, row, ctx, now) };
-  const after = moved(
-    row,
-    "advanced",
-    { weight: next, stepStartedAt: now },
-    ctx.actor.name,
-    now,
-    "guards held",
-  );
-  return { ok: true, value: rolloutChange(db, model, row, after, "advanced") };
 }
