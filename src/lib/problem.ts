@@ -63,6 +63,10 @@ export const ERROR_STATUS = {
   ROLLOUT_GUARDS_UNDECIDED: 409,
   ROLLOUT_IN_PROGRESS: 409,
   INTERNAL: 500,
+  // ---- governance and lineage, complete (issue #19) ----
+  DATASET_NOT_FOUND: 404,
+  DATASET_ALREADY_EXISTS: 409,
+  DATASET_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
