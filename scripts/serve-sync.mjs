@@ -6,7 +6,12 @@
 //     200: download the blobs not yet cached, verifying each digest while streaming
 //          assemble the version in DIR/.tmp, measure its manifest digest from the bytes on disk,
 //          rename it into DIR/versions/<hex>, then swap DIR/current with one rename(2)
-//     report {node_id, environment, alias, version, manifest_digest, loaded_at, status}
+//     report {node_id, environment, alias, version, manifest_digest, loaded_at, status, metrics?}
+//
+// The node id goes with every resolve, so during a progressive rollout of the alias the registry
+// answers this node the canary or the stable version (a stable choice per node). With
+// --metrics-file, each report carries the JSON object in that file (`{"error_rate":0.002}`): the
+// serving system writes its health there, and rollout guards judge the canary by it.
 //
 // The manifest digest reported is measured from the files, so a corrupted or hand-edited tree
 // shows up in the registry as `digest_mismatch`. Killed at any point, DIR/current still points at a
@@ -14,13 +19,14 @@
 // cycle (exit 1 if it failed).
 //
 // Environment: REGISTRY_URL, REGISTRY_TOKEN (a `serving` token is all it needs).
+import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { RegistryClient } from "./lib/serve-sync/registry.mjs";
 import { NodeStore } from "./lib/serve-sync/store.mjs";
 
 const USAGE = `usage: serve-sync NAME@ALIAS DIR [--url URL] [--token TOKEN] [--interval SECONDS]
-       [--node-id ID] [--environment ENV] [--report-every SECONDS] [--keep N] [--once]`;
+       [--node-id ID] [--environment ENV] [--report-every SECONDS] [--metrics-file PATH] [--keep N] [--once]`;
 
 const log = (event, fields = {}) =>
   process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), event, ...fields })}\n`);
@@ -35,6 +41,7 @@ function options() {
       "node-id": { type: "string", default: hostname() },
       environment: { type: "string" },
       "report-every": { type: "string", default: "60" },
+      "metrics-file": { type: "string" },
       keep: { type: "string", default: "2" },
       once: { type: "boolean", default: false },
     },
@@ -56,9 +63,22 @@ function options() {
     nodeId: values["node-id"],
     environment: values.environment ?? alias,
     reportEveryMs: Number(values["report-every"]) * 1000,
+    metricsFile: values["metrics-file"],
     keep: Math.max(1, Number(values.keep)),
     once: values.once,
   };
+}
+
+/** The health the serving system last wrote (a JSON object of numbers), or null without one. */
+async function readMetrics(file) {
+  if (!file) return null;
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8"));
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+  } catch (error) {
+    if (error?.code !== "ENOENT") log("metrics_unreadable", { file, message: error.message });
+    return null;
+  }
 }
 
 async function main() {
@@ -88,6 +108,7 @@ async function main() {
 
   const report = async (status) => {
     if (!running) return;
+    const metrics = await readMetrics(opts.metricsFile);
     const view = await registry.report(opts.name, {
       node_id: opts.nodeId,
       environment: opts.environment,
@@ -96,9 +117,17 @@ async function main() {
       manifest_digest: running.digest,
       loaded_at: running.loadedAt,
       status,
+      ...(metrics ? { metrics } : {}),
     });
     lastReport = Date.now();
-    log("reported", { version: running.version, status, in_sync: view.in_sync, drift: view.drift });
+    log("reported", {
+      version: running.version,
+      status,
+      in_sync: view.in_sync,
+      drift: view.drift,
+      canary: view.rollout?.canary ?? null,
+      ...(metrics ? { metrics } : {}),
+    });
   };
 
   /** Downloads the missing blobs and installs; once more if the cache held bytes gone bad. */
@@ -119,7 +148,7 @@ async function main() {
   };
 
   const cycle = async () => {
-    const answer = await registry.resolve(opts.name, opts.alias, running ? etag : null);
+    const answer = await registry.resolve(opts.name, opts.alias, running ? etag : null, opts.nodeId);
     if (answer === null) {
       log("not_modified", { etag });
       if (Date.now() - lastReport >= opts.reportEveryMs) await report("loaded");

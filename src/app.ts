@@ -21,6 +21,7 @@ import { modelsRouter } from "./routes/models/models.index";
 import { principalsRouter } from "./routes/principals/principals.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
+import { rolloutsRouter } from "./routes/rollouts/rollouts.index";
 import { searchRouter } from "./routes/search/search.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
@@ -69,6 +70,7 @@ export function createApp() {
   api.route("/", deploymentsRouter);
   api.route("/", governanceRouter);
   api.route("/", retentionRouter);
+  api.route("/", rolloutsRouter);
   api.route("/", tokensRouter);
   api.route("/", principalsRouter);
   api.route("/", webhooksRouter);

@@ -118,6 +118,75 @@ try {
   row("resolve p50, 304 (poll, pointer unchanged)", warm.p50_ms, "ms", floor.p50_ms, "bare route p50");
   row("resolve p99, 304", warm.p99_ms, "ms", floor.p99_ms, "bare route p99");
 
+  // Progressive rollouts (issue 18): resolve with a node id during a rollout (bucket hash + the
+  // active rollout in the same query) against a plain resolve of the same alias, interleaved.
+  const rolled = "bench-rollout";
+  await must(await call("POST", "/api/v1/models", { name: rolled }), 201);
+  for (let v = 1; v <= 2; v++) {
+    await must(await call("POST", `/api/v1/models/${rolled}/versions`, { files: files.slice(v - 1) }), 201);
+  }
+  await must(await call("PUT", `/api/v1/models/${rolled}/aliases/champion`, { version: 1 }), 200);
+  await must(
+    await call("POST", `/api/v1/models/${rolled}/rollouts`, { alias: "champion", version: 2, weight: 50 }),
+    201,
+  );
+  const plainPath = `/api/v1/models/${rolled}/resolve?alias=champion`;
+  const nodePath = (i) => `${plainPath}&node_id=edge-${i % 100}`;
+  const plainEtag = (await must(await call("GET", plainPath), 200)).headers.get("etag");
+  const nodeEtags = [];
+  for (let i = 0; i < 100; i++)
+    nodeEtags.push((await must(await call("GET", nodePath(i)), 200)).headers.get("etag"));
+  const rolloutKinds = {
+    plain: async () => void (await (await must(await call("GET", plainPath), 200)).arrayBuffer()),
+    node: async (i) => void (await (await must(await call("GET", nodePath(i)), 200)).arrayBuffer()),
+    plain304: async () =>
+      void (await must(await call("GET", plainPath, undefined, { "if-none-match": plainEtag }), 304)),
+    node304: async (i) =>
+      void (await must(
+        await call("GET", nodePath(i), undefined, { "if-none-match": nodeEtags[i % 100] }),
+        304,
+      )),
+  };
+  const rs = Object.fromEntries(Object.keys(rolloutKinds).map((k) => [k, []]));
+  const rbar = progress("resolve during a rollout (interleaved)", N);
+  // The order rotates each round, so no kind always follows the same one (a position effect was
+  // larger than the difference measured in the first runs).
+  const order = Object.entries(rolloutKinds);
+  for (let i = 0; i < N; i++) {
+    for (let k = 0; k < order.length; k++) {
+      const [kind, run] = order[(i + k) % order.length];
+      const t0 = now();
+      await run(i);
+      rs[kind].push(now() - t0);
+    }
+    rbar.increment();
+  }
+  rbar.stop();
+  const [plain, byNode, plain304, byNode304] = ["plain", "node", "plain304", "node304"].map((k) =>
+    summary(rs[k]),
+  );
+  row(
+    "resolve p50 with node_id during a 50% rollout, 200",
+    byNode.p50_ms,
+    "ms",
+    plain.p50_ms,
+    "plain resolve p50, 200",
+  );
+  row(
+    "resolve p50 with node_id during a 50% rollout, 304",
+    byNode304.p50_ms,
+    "ms",
+    plain304.p50_ms,
+    "plain resolve p50, 304",
+  );
+  row(
+    "resolve p99 with node_id during a 50% rollout, 200",
+    byNode.p99_ms,
+    "ms",
+    plain.p99_ms,
+    "plain resolve p99, 200",
+  );
+
   const report = (node, digest) =>
     call("POST", `/api/v1/models/${name}/deployments`, {
       node_id: node,

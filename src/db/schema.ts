@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { type MetricGate, type RegistrationGates, SIGNATURE_COMPATIBILITY } from "../domain/policy";
+import type { Guard, GuardBreach, RolloutHistoryEntry, RolloutStatus } from "../domain/rollouts/rollout";
 import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
 
 type Json = Record<string, unknown>;
@@ -414,6 +415,8 @@ export const deployments = sqliteTable(
     drift: text("drift"),
     driftSince: integer("drift_since"),
     driftEpisodes: integer("drift_episodes").notNull().default(0),
+    /** Health the node reported with its latest report (issue 18, 0013): metric name → number. */
+    metrics: text("metrics", { mode: "json" }).$type<Record<string, number>>(),
   },
   (t) => [
     primaryKey({ columns: [t.modelId, t.nodeId] }),
@@ -502,5 +505,42 @@ export const datasets = sqliteTable(
   (t) => [
     uniqueIndex("datasets_uri_version_unique").on(t.uri, t.version),
     index("datasets_digest_idx").on(t.digest),
+  ],
+);
+
+// --- issue 18: progressive rollouts (migrations/0013_rollouts.sql) ---
+
+/** An alias moving gradually to a canary version; ModelLedger only. At most one active per alias. */
+export const rollouts = sqliteTable(
+  "rollouts",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull(),
+    alias: text("alias").notNull(),
+    /** The version the alias points at (and keeps pointing at until the rollout completes). */
+    fromVersion: integer("from_version").notNull(),
+    /** The canary version. */
+    version: integer("version").notNull(),
+    /** Percent of nodes on the canary: buckets below weight x 100 of [0, 10000). */
+    weight: integer("weight").notNull(),
+    steps: text("steps", { mode: "json" }).$type<number[]>().notNull(),
+    stepIntervalS: integer("step_interval_s").notNull(),
+    guards: text("guards", { mode: "json" }).$type<Guard[]>().notNull(),
+    status: text("status", { enum: ["active", "completed", "rolled_back", "aborted"] })
+      .$type<RolloutStatus>()
+      .notNull(),
+    /** When the current weight took effect: the cron advances once guards held for step_interval_s. */
+    stepStartedAt: integer("step_started_at").notNull(),
+    breach: text("breach", { mode: "json" }).$type<GuardBreach>(),
+    history: text("history", { mode: "json" }).$type<RolloutHistoryEntry[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    endedAt: integer("ended_at"),
+  },
+  (t) => [
+    uniqueIndex("rollouts_active_alias_unique").on(t.modelId, t.alias).where(sql`${t.status} = 'active'`),
+    index("rollouts_model_created_idx").on(t.modelId, t.createdAt),
+    index("rollouts_status_idx").on(t.status, t.stepStartedAt),
   ],
 );

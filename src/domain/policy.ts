@@ -84,6 +84,11 @@ const compare: Record<GateOp, (a: number, b: number) => boolean> = {
   "==": (a, b) => a === b,
 };
 
+/** Whether `actual op value` holds (shared with rollout guards, which use the same operators). */
+export function holds(op: GateOp, actual: number, value: number): boolean {
+  return compare[op](actual, value);
+}
+
 export function gateLabel(gate: MetricGate): string {
   return `metric:${gate.metric}${gate.op}${gate.value}${gate.slice ? `@${gate.slice}` : ""}`;
 }

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
+import { activeRollout } from "../db/repos/rollouts-repo";
 import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
 import { aliasEtag, etagMatches } from "../domain/etags";
 import { satisfies } from "../domain/roles";
@@ -24,11 +25,23 @@ async function currentEtag(db: Db, model: ModelRow, alias: string): Promise<stri
   return version ? aliasEtag(row.version, version.updatedAt, row.updatedAt) : null;
 }
 
+/** An alias under an active rollout moves only through the rollout (promote, abort) — issue 18. */
+async function rolloutRefusal(db: Db, model: ModelRow, alias: string) {
+  const active = await activeRollout(db, model.id, alias);
+  if (!active) return null;
+  return fail(
+    "ROLLOUT_IN_PROGRESS",
+    `alias '${alias}' is being rolled out (${active.id}); promote or abort the rollout first`,
+    undefined,
+    { rollout_id: active.id },
+  );
+}
+
 /**
  * A policy may protect aliases (e.g. `champion`): only approvers move or delete them. An absent
  * role means an internal caller (a job), which routes never produce.
  */
-async function protectedAliasRefusal(db: Db, model: ModelRow, alias: string, ctx: ChangeContext) {
+export async function protectedAliasRefusal(db: Db, model: ModelRow, alias: string, ctx: ChangeContext) {
   if (ctx.role === undefined || satisfies(ctx.role, "approver")) return null;
   const { protected_aliases } = await readPolicy(db, model.id);
   if (!protected_aliases.includes(alias)) return null;
@@ -48,7 +61,9 @@ export async function decideSetAlias(
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
   }
-  const refusal = await protectedAliasRefusal(db, model, input.alias, ctx);
+  const refusal =
+    (await protectedAliasRefusal(db, model, input.alias, ctx)) ??
+    (await rolloutRefusal(db, model, input.alias));
   if (refusal) return refusal;
   const target = await findVersionRow(db, model.id, input.version);
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
@@ -105,7 +120,9 @@ export async function decideDeleteAlias(
 ): Promise<LedgerResult<Change<null>>> {
   const existing = await findAlias(db, model.id, alias);
   if (!existing) return fail("ALIAS_NOT_FOUND", `model '${model.name}' has no alias '${alias}'`);
-  const refusal = ctx ? await protectedAliasRefusal(db, model, alias, ctx) : null;
+  const refusal =
+    (ctx ? await protectedAliasRefusal(db, model, alias, ctx) : null) ??
+    (await rolloutRefusal(db, model, alias));
   if (refusal) return refusal;
   if (ifMatch !== undefined && !etagMatches(ifMatch, await currentEtag(db, model, alias))) {
     return fail("PRECONDITION_FAILED", `alias '${alias}' changed since the ETag in If-Match was issued`);

@@ -16,7 +16,9 @@ import {
   upsertReport,
 } from "../db/repos/deployments-repo";
 import type { ModelRow } from "../db/repos/models-repo";
+import { activeRollout } from "../db/repos/rollouts-repo";
 import { DEFAULT_STALE_AFTER_SECONDS, driftReason, driftTransition, followedAlias } from "../domain/drift";
+import { nodeOnCanary } from "../domain/rollouts/fleet";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { Change, LedgerResult } from "./ledger-types";
 
@@ -38,15 +40,23 @@ export function reportRow(
     loadedAt: Date.parse(report.loaded_at),
     reportedAt: now,
     reportedBy,
+    metrics: report.metrics ?? null,
   };
 }
 
-/** Judges a report against the registry now: the drift reason and the episode edge it makes, if any. */
+/**
+ * Judges a report against the registry now: the drift reason and the episode edge it makes, if
+ * any. A node on an active rollout's canary should run the canary version (issue 18); the rollout
+ * and whether the node is on its canary come back too, for the guards.
+ */
 export async function judgeReport(db: Db, model: ModelRow, row: ReportRow) {
-  const [existing, seen] = await Promise.all([
+  const [existing, observed, rollout] = await Promise.all([
     findDeployment(db, model.id, row.nodeId),
     observe(db, model.id, row.alias, row.version),
+    activeRollout(db, model.id, row.alias),
   ]);
+  const canary = rollout ? await nodeOnCanary(model.name, rollout, row.nodeId) : false;
+  const seen = canary && rollout ? { ...observed, expectedVersion: rollout.version } : observed;
   const reason = driftReason({
     reportedVersion: row.version,
     reportedDigest: row.manifestDigest,
@@ -58,6 +68,7 @@ export async function judgeReport(db: Db, model: ModelRow, row: ReportRow) {
     open: existing?.drift ?? null,
     seen,
     transition: driftTransition(existing?.drift ?? null, reason),
+    canaryOf: canary ? rollout : undefined,
   };
 }
 
@@ -68,7 +79,7 @@ export async function decideReportDeployment(
   now: number,
 ): Promise<LedgerResult<Change<DeploymentView>>> {
   const view = async () => {
-    const found = await readDeployment(db, model.id, row.nodeId, Date.now(), DEFAULT_STALE_AFTER_SECONDS);
+    const found = await readDeployment(db, model, row.nodeId, Date.now(), DEFAULT_STALE_AFTER_SECONDS);
     if (!found) throw new Error(`deployment ${model.name}/${row.nodeId} vanished after commit`);
     return found;
   };

@@ -20,21 +20,39 @@ import type { DeploymentReport } from "../schemas/serving";
 import { judgeReport, reportRow } from "./deployment-ops";
 import { ledgerFor, unwrap } from "./ledger-client";
 import type { ChangeContext } from "./ledger-types";
+import { GUARD_ACTOR, judgeRollout } from "./rollout-guard-ops";
 
-/** Writes the report: directly if it is a heartbeat, through the model's ledger if it opens or closes drift. */
+/**
+ * Writes the report: directly if it is a heartbeat, through the model's ledger if it opens or
+ * closes drift. Then, when the node is on an active rollout's canary and carried metrics, judges
+ * the rollout's guards at once (issue 18): a breach rolls back within this very report, through
+ * the ledger, which judges again on fresh state. Guards that hold or cannot decide cost no ledger
+ * call, so canary heartbeats stay on the fast path.
+ */
 export async function recordDeploymentReport(
   env: Env,
   db: Db,
   model: ModelRow,
   report: DeploymentReport,
   ctx: ChangeContext,
-): Promise<{ via: "heartbeat" | "ledger" }> {
+): Promise<{ via: "heartbeat" | "ledger"; rolledBack: boolean }> {
   const row = reportRow(model, report, ctx.actor.name, Date.now());
-  const { transition } = await judgeReport(db, model, row);
-  if (transition === null) {
-    await commitBatch(db, [upsertReport(db, row)]);
-    return { via: "heartbeat" };
+  const { transition, canaryOf } = await judgeReport(db, model, row);
+  if (transition === null) await commitBatch(db, [upsertReport(db, row)]);
+  else unwrap(await ledgerFor(env, model.name).reportDeployment(model.name, report, ctx));
+  const via = transition === null ? "heartbeat" : "ledger";
+  if (!canaryOf || report.metrics === undefined || report.version !== canaryOf.version) {
+    return { via, rolledBack: false };
   }
-  unwrap(await ledgerFor(env, model.name).reportDeployment(model.name, report, ctx));
-  return { via: "ledger" };
+  const verdict = await judgeRollout(db, model, canaryOf, Date.now());
+  if (verdict.verdict !== "breach") return { via, rolledBack: false };
+  const guardCtx: ChangeContext = {
+    actor: GUARD_ACTOR,
+    requestId: ctx.requestId,
+    reason: `canary health reported by ${report.node_id}`,
+  };
+  const judged = unwrap(
+    await ledgerFor(env, model.name).checkRolloutGuards(model.name, canaryOf.id, guardCtx),
+  );
+  return { via, rolledBack: judged.status === "rolled_back" };
 }

@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { deleteVersionCascade, renameParentLinks, renameRisk } from "../db/repos/mlflow-repo";
 import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
+import { versionsInActiveRollout } from "../db/repos/rollouts-repo";
 import type { VersionRow } from "../db/repos/versions-repo";
 import { satisfies } from "../domain/roles";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
@@ -74,6 +75,9 @@ export async function decideDeleteVersion(
       "MODEL_HAS_ACTIVE_VERSIONS",
       `archive v${version.version} (${version.stage}) of '${model.name}' before deleting it`,
     );
+  }
+  if (await versionsInActiveRollout(db, model.id, [version.version])) {
+    return fail("ROLLOUT_IN_PROGRESS", `v${version.version} of '${model.name}' is part of an active rollout`);
   }
   const before = { version: version.version, stage: version.stage, manifest_digest: version.manifestDigest };
   return {

@@ -14,6 +14,7 @@ import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo
 import type { DatasetRow } from "../db/repos/datasets-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import type { PrincipalRow } from "../db/repos/principals-repo";
+import { findRollout, type RolloutRow } from "../db/repos/rollouts-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import type { Stage } from "../domain/lifecycle";
@@ -24,6 +25,7 @@ import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas
 import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { PrincipalView } from "../schemas/principals";
 import type { RetentionPolicyView } from "../schemas/retention";
+import type { CreateRolloutInput, RolloutView } from "../schemas/rollouts";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
@@ -50,6 +52,13 @@ import {
   decideSetRetention,
   type RetentionActionResult,
 } from "./retention-ops";
+import { decideGuardCheck, decideScheduledStep } from "./rollout-guard-ops";
+import {
+  decideAbortRollout,
+  decideAdvanceRollout,
+  decidePromoteRollout,
+  decideStartRollout,
+} from "./rollout-ops";
 import { decideCreatePrincipal, decideCreateToken, decideRevokeToken, type TokenDraft } from "./token-ops";
 import {
   decideCreateVersion,
@@ -400,6 +409,73 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decidePurgeArtifacts(this.#db, m, v, asOf, now)),
     );
+  }
+
+  // ---- progressive rollouts (issue 18): start, step, finish, and the guards' rollback ----
+
+  startRollout(
+    name: string,
+    input: CreateRolloutInput,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideStartRollout(this.#db, m, input, ctx, now)),
+    );
+  }
+
+  /** Moves to the next step, or completes past the last one. */
+  advanceRollout(name: string, id: string, ctx: ChangeContext): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRollout(name, id, (m, r) => decideAdvanceRollout(this.#db, m, r, ctx, now)),
+    );
+  }
+
+  /** Completes: the alias now names the canary version. */
+  promoteRollout(name: string, id: string, ctx: ChangeContext): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRollout(name, id, (m, r) => decidePromoteRollout(this.#db, m, r, ctx, now)),
+    );
+  }
+
+  abortRollout(name: string, id: string, ctx: ChangeContext): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRollout(name, id, (m, r) => decideAbortRollout(this.#db, m, r, ctx, now)),
+    );
+  }
+
+  /**
+   * Judges the rollout's guards on fresh state after a canary node reported; rolls back on a
+   * breach, writes nothing otherwise. Called by the report path, never by a person.
+   */
+  checkRolloutGuards(name: string, id: string, ctx: ChangeContext): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRollout(name, id, (m, r) => decideGuardCheck(this.#db, m, r, now)),
+    );
+  }
+
+  /** The cron's step: advance when the step is due and every guard held (see decideScheduledStep). */
+  stepRollout(
+    name: string,
+    id: string,
+    asOf: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<RolloutView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRollout(name, id, (m, r) => decideScheduledStep(this.#db, m, r, ctx, Math.max(now, asOf))),
+    );
+  }
+
+  async #withRollout<T>(
+    name: string,
+    id: string,
+    decide: (model: ModelRow, rollout: RolloutRow) => Promise<LedgerResult<Change<T>>>,
+  ) {
+    return this.#withModel(name, async (model) => {
+      const row = await findRollout(this.#db, id);
+      return row && row.modelId === model.id
+        ? decide(model, row)
+        : fail("ROLLOUT_NOT_FOUND", `model '${name}' has no rollout '${id}'`);
+    });
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { DEFAULT_STALE_AFTER_SECONDS, DRIFT_REASONS } from "../domain/drift";
 import { AliasNameSchema } from "./aliases";
 import { DigestSchema, ModelNameSchema, TimestampSchema } from "./common";
+import { ReportMetricsSchema } from "./rollouts";
 
 export const ResolveQuerySchema = z
   .object({
@@ -15,6 +16,15 @@ export const ResolveQuerySchema = z
       .enum(["Production", "Staging"])
       .optional()
       .openapi({ param: { name: "stage", in: "query" }, description: "Highest version in this stage." }),
+    node_id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+      .optional()
+      .openapi({
+        param: { name: "node_id", in: "query" },
+        description:
+          "The asking node. During a rollout of the alias, a stable share of node ids equal to the weight gets the canary version; without it, the stable version.",
+      }),
   })
   .refine((q) => (q.alias === undefined) !== (q.stage === undefined), {
     message: "give exactly one of alias or stage",
@@ -68,6 +78,10 @@ export const DeploymentReportSchema = z
     }),
     loaded_at: z.iso.datetime({ offset: true }),
     status: DeploymentStatusSchema,
+    metrics: ReportMetricsSchema.optional().openapi({
+      description:
+        "The node's health (`error_rate`, `latency_p99_ms`, any name): what rollout guards judge on canary nodes.",
+    }),
   })
   .openapi("DeploymentReport");
 export type DeploymentReport = z.infer<typeof DeploymentReportSchema>;
@@ -96,6 +110,11 @@ export const DeploymentSchema = z
     }),
     drift_episodes: z.number().int(),
     stale: z.boolean(),
+    metrics: z.record(z.string(), z.number()).nullable().openapi({ description: "As of the latest report." }),
+    rollout: z.object({ id: z.string(), canary: z.boolean(), version: z.number().int() }).nullable().openapi({
+      description:
+        "The active rollout of the node's alias, if any: whether the node is on its canary, and the canary version.",
+    }),
   })
   .openapi("Deployment");
 export type DeploymentView = z.infer<typeof DeploymentSchema>;

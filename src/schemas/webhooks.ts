@@ -23,6 +23,12 @@ export const EVENT_TYPES = [
   // MLflow's model-versions/delete (issue #9); the native API archives instead of deleting.
   "model_version.deleted",
   "deployment.drift",
+  // ---- progressive rollouts (issue 18) ----
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.completed",
+  "rollout.rolled_back",
+  "rollout.aborted",
 ] as const;
 
 const EventFilterSchema = z

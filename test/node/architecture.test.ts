@@ -23,7 +23,15 @@ const rel = (file: string) => relative(SRC, file);
  * model tables themselves.
  */
 describe("architecture", () => {
-  const modelTables = ["models", "modelTags", "modelVersions", "versionTags", "aliases", "auditLog"];
+  const modelTables = [
+    "models",
+    "modelTags",
+    "modelVersions",
+    "versionTags",
+    "aliases",
+    "auditLog",
+    "rollouts",
+  ];
   const writeCall = new RegExp(`\\.(insert|update|delete)\\((${modelTables.join("|")})\\b`);
 
   it("only src/db/repos builds INSERT/UPDATE/DELETE on model tables", () => {
@@ -35,7 +43,7 @@ describe("architecture", () => {
 
   it("route handlers never import write builders of model tables from repos", () => {
     const builders =
-      /\b(insertModel|upsertModelTags|deleteModelTag|touchModel|deleteModelCascade|insertVersion|upsertVersionTags|deleteVersionTag|updateVersion|upsertAlias|deleteAlias|insertAudit|commitBatch)\b/;
+      /\b(insertModel|upsertModelTags|deleteModelTag|touchModel|deleteModelCascade|insertVersion|upsertVersionTags|deleteVersionTag|updateVersion|upsertAlias|deleteAlias|insertAudit|commitBatch|insertRollout|updateRollout)\b/;
     const offenders = files(join(SRC, "routes"))
       .filter((f) => /import[^;]*from "\.\.\/\.\.\/db\/(repos|client)/.test(source(f)))
       .filter((f) =>

@@ -42,9 +42,11 @@ export class RegistryClient {
    * GET /models/{name}/resolve. Returns null on 304 (the pointer has not moved), else
    * `{ etag, resolution }`.
    */
-  async resolve(name, alias, etag) {
+  async resolve(name, alias, etag, nodeId) {
+    // With the node id, an active rollout of the alias answers this node the canary or the stable version.
+    const node = nodeId ? `&node_id=${encodeURIComponent(nodeId)}` : "";
     const res = await fetch(
-      `${this.url}/api/v1/models/${encodeURIComponent(name)}/resolve?alias=${encodeURIComponent(alias)}`,
+      `${this.url}/api/v1/models/${encodeURIComponent(name)}/resolve?alias=${encodeURIComponent(alias)}${node}`,
       { headers: this.#headers(etag ? { "if-none-match": etag } : {}), signal: this.signal },
     );
     this.#remember(res);

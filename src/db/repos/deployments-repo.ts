@@ -6,11 +6,13 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type DriftReason, driftReason, isStale } from "../../domain/drift";
+import { type ActiveRollout, withRollouts } from "../../domain/rollouts/fleet";
 import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { DeploymentView } from "../../schemas/serving";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
 import { deployments, models } from "../schema";
 import { expectedVersionSql, versionDigestSql } from "./resolve-repo";
+import { activeRollouts } from "./rollouts-repo";
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type ReportRow = Omit<
@@ -73,7 +75,21 @@ function toView(j: JudgedRow, now: number, staleAfter: number): DeploymentView {
     drift_since: isoOrNull(r.driftSince),
     drift_episodes: r.driftEpisodes,
     stale: isStale(r.reportedAt, now, staleAfter),
+    metrics: r.metrics ?? null,
+    rollout: null,
   };
+}
+
+/** The model's active rollouts as the fleet view needs them (issue 18). */
+async function rolloutsOf(db: Db, modelId: string): Promise<ActiveRollout[]> {
+  const rows = await activeRollouts(db, modelId);
+  return rows.map(({ rollout: r, canaryDigest }) => ({
+    id: r.id,
+    alias: r.alias,
+    version: r.version,
+    weight: r.weight,
+    canaryDigest,
+  }));
 }
 
 /** What the registry holds for a report: the followed alias's target and the reported version's digest. */
@@ -103,36 +119,48 @@ export async function findDeployment(
 
 export async function readDeployment(
   db: Db,
-  modelId: string,
+  model: { id: string; name: string },
   nodeId: string,
   now: number,
   staleAfter: number,
 ): Promise<DeploymentView | null> {
-  const j = (await db
-    .select(viewColumns)
-    .from(deployments)
-    .where(and(eq(deployments.modelId, modelId), eq(deployments.nodeId, nodeId)))
-    .get()) as JudgedRow | undefined;
-  return j ? toView(j, now, staleAfter) : null;
+  const [j, rollouts] = await Promise.all([
+    db
+      .select(viewColumns)
+      .from(deployments)
+      .where(and(eq(deployments.modelId, model.id), eq(deployments.nodeId, nodeId)))
+      .get() as Promise<JudgedRow | undefined>,
+    rolloutsOf(db, model.id),
+  ]);
+  if (!j) return null;
+  const [view] = await withRollouts(model.name, [toView(j, now, staleAfter)], rollouts);
+  return view ?? null;
 }
 
-/** A model's nodes, by node id, keyset-paginated, each judged against its alias now. */
+/**
+ * A model's nodes, by node id, keyset-paginated, each judged against its alias now — or, for a
+ * node on an active rollout's canary, against the canary version (and marked as such).
+ */
 export async function listDeployments(
   db: Db,
-  modelId: string,
+  model: { id: string; name: string },
   opts: { now: number; staleAfter: number; pageSize: number; pageToken: string | undefined },
 ) {
   const order = "node_id ASC";
   const cursor = decodePageToken(opts.pageToken, order);
-  const rows = (await db
-    .select(viewColumns)
-    .from(deployments)
-    .where(and(eq(deployments.modelId, modelId), cursor ? gt(deployments.nodeId, cursor.n) : undefined))
-    .orderBy(asc(deployments.nodeId))
-    .limit(opts.pageSize + 1)
-    .all()) as JudgedRow[];
+  const [rows, rollouts] = await Promise.all([
+    db
+      .select(viewColumns)
+      .from(deployments)
+      .where(and(eq(deployments.modelId, model.id), cursor ? gt(deployments.nodeId, cursor.n) : undefined))
+      .orderBy(asc(deployments.nodeId))
+      .limit(opts.pageSize + 1)
+      .all() as Promise<JudgedRow[]>,
+    rolloutsOf(db, model.id),
+  ]);
   const { page, next } = cutPage(rows, opts.pageSize, (last) => ({ o: order, k: 0, n: last.row.nodeId }));
-  return { items: page.map((j) => toView(j, opts.now, opts.staleAfter)), next_page_token: next };
+  const views = page.map((j) => toView(j, opts.now, opts.staleAfter));
+  return { items: await withRollouts(model.name, views, rollouts), next_page_token: next };
 }
 
 // ---- statement builders ----
@@ -158,6 +186,7 @@ export function upsertReport(db: Db, row: ReportRow): Statement {
         loadedAt: row.loadedAt,
         reportedAt: row.reportedAt,
         reportedBy: row.reportedBy,
+        metrics: row.metrics,
         runningSince: sql`case when ${changed} then excluded.running_since else ${deployments.runningSince} end`,
         previousVersion: sql`case when ${changed} then ${deployments.version} else ${deployments.previousVersion} end`,
         previousManifestDigest: sql`case when ${changed} then ${deployments.manifestDigest} else ${deployments.previousManifestDigest} end`,

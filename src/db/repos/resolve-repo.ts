@@ -27,7 +27,13 @@ export function versionDigestSql(modelId: Expr, version: Expr | SQL<number | nul
   >`(select v.manifest_digest from model_versions v where v.model_id = ${modelId} and v.version = ${version})`;
 }
 
-export type Selector = { alias: string; stage?: undefined } | { stage: string; alias?: undefined };
+/**
+ * What to resolve. With `bucket` (a node's rollout bucket for this alias, issue 18), an active
+ * rollout of the alias answers its canary version when the bucket is below weight x 100.
+ */
+export type Selector =
+  | { alias: string; stage?: undefined; bucket?: number | undefined }
+  | { stage: string; alias?: undefined; bucket?: undefined };
 
 /**
  * A model by name and the version a selector points at, in ONE query (the poll path: every query
@@ -43,7 +49,10 @@ export async function resolveByName(
   const target =
     selector.stage !== undefined
       ? sql`(select max(v.version) from model_versions v where v.model_id = ${modelId} and v.stage = ${selector.stage})`
-      : expectedVersionSql(modelId, selector.alias);
+      : selector.bucket === undefined
+        ? expectedVersionSql(modelId, selector.alias)
+        : sql`coalesce((select r.version from rollouts r where r.model_id = ${modelId} and r.alias = ${selector.alias}
+            and r.status = 'active' and r.weight * 100 > ${selector.bucket}), ${expectedVersionSql(modelId, selector.alias)})`;
   const row = await db
     .select({ id: models.id, name: models.name, version: modelVersions })
     .from(models)

@@ -23,7 +23,7 @@ export const reportDeployment: Handler<"reportDeployment"> = async (c) => {
   await recordDeploymentReport(c.env, session.db, model, report, changeContext(c));
   const view = await readDeployment(
     session.db,
-    model.id,
+    model,
     report.node_id,
     Date.now(),
     DEFAULT_STALE_AFTER_SECONDS,
@@ -38,7 +38,7 @@ export const listDeployments: Handler<"listDeployments"> = async (c) => {
   const query = c.req.valid("query");
   const session = requestSession(c);
   const model = await modelRowOr404(c, session.db, name);
-  const page = await readDeployments(session.db, model.id, {
+  const page = await readDeployments(session.db, model, {
     now: Date.now(),
     staleAfter: query.stale_after,
     pageSize: query.page_size,

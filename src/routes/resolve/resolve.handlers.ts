@@ -1,8 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { resolveByName } from "../../db/repos/resolve-repo";
+import { resolveByName, type Selector } from "../../db/repos/resolve-repo";
 import { exposeBookmark, requestSession } from "../../db/session";
 import { etagMatches } from "../../domain/etags";
 import { blobPath, resolutionEtag } from "../../domain/resolution";
+import { nodeBucket } from "../../domain/rollouts/bucket";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
 import { assertVisible } from "../context";
@@ -10,13 +11,20 @@ import type * as routes from "./resolve.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
+/** What the query asks for; a node id on an alias brings the node's rollout bucket along. */
+async function selector(name: string, alias?: string, stage?: string, nodeId?: string): Promise<Selector> {
+  if (stage) return { stage };
+  const target = alias ?? "latest";
+  return { alias: target, bucket: nodeId === undefined ? undefined : await nodeBucket(name, target, nodeId) };
+}
+
 /** One read through a D1 session (nearest replica unless the client sent a bookmark). */
 export const resolveModel: Handler<"resolveModel"> = async (c) => {
   const { name } = c.req.valid("param");
   assertVisible(c, name);
-  const { alias, stage } = c.req.valid("query");
+  const { alias, stage, node_id } = c.req.valid("query");
   const session = requestSession(c);
-  const found = await resolveByName(session.db, name, stage ? { stage } : { alias: alias ?? "latest" });
+  const found = await resolveByName(session.db, name, await selector(name, alias, stage, node_id));
   exposeBookmark(c, session);
   if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
   const { model, version: row } = found;
