@@ -1,6 +1,7 @@
 /** Builds the HTTP app: middleware, error rendering, the API under /api/v1, OpenAPI and docs. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { createConsole } from "./console/console.index";
 import type { AppEnv } from "./env";
 import { createRouter } from "./lib/create-router";
 import { ApiError, type ErrorCode, problemResponse } from "./lib/problem";
@@ -74,6 +75,8 @@ export function createApp() {
   app.route("/api/v1", api);
   // MLflow clients: its own auth + MLflow error JSON, outside the /api/v1 problem+json and JSON guard.
   app.route("/api/2.0", mlflowRouter);
+  // The web console (issue 14): HTML pages at /, /models/…, /approvals, … beside the API.
+  app.route("/", createConsole());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

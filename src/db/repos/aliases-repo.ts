@@ -14,6 +14,11 @@ export async function findAlias(db: Db, modelId: string, alias: string): Promise
     .get();
 }
 
+/** A model's aliases with who moved each and when, by name. */
+export async function listAliasRows(db: Db, modelId: string): Promise<AliasRow[]> {
+  return db.select().from(aliases).where(eq(aliases.modelId, modelId)).orderBy(aliases.alias).all();
+}
+
 export function upsertAlias(db: Db, row: AliasRow): Statement {
   return db
     .insert(aliases)
