@@ -57,14 +57,19 @@ function htmlTable(t: CardTable): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-export function renderHtml(card: ModelCard): string {
-  const title = escapeHtml(`Model card: ${card.name} v${card.version}`);
-  const sections = card.sections
+/** The card's sections as an HTML fragment, every text escaped (also embedded by the console). */
+export function renderHtmlSections(card: ModelCard): string {
+  return card.sections
     .map(
       (s) =>
         `<section id="${s.id}" class="${s.source}"><h2>${escapeHtml(s.title)}</h2>\n${paragraphs(s.text)}${s.table ? `\n${htmlTable(s.table)}` : ""}${s.source === "auto" ? '\n<p class="note">Filled in from registry metadata.</p>' : ""}</section>`,
     )
     .join("\n");
+}
+
+export function renderHtml(card: ModelCard): string {
+  const title = escapeHtml(`Model card: ${card.name} v${card.version}`);
+  const sections = renderHtmlSections(card);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

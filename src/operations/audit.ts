@@ -30,6 +30,8 @@ export interface AuditQuery {
   since?: string | undefined;
   page_size: number;
   page_token?: string | undefined;
+  /** Only entries about this target or below it (the console's per-version trail). */
+  target?: string | undefined;
 }
 
 /** Newest first; a scoped caller sees only its models' entries, only admins the system chain. */
@@ -45,6 +47,7 @@ export async function auditPage(c: Context<AppEnv>, q: AuditQuery) {
     since: parseSince(q.since),
     beforeId: cursor ? Number(cursor.k) : undefined,
     limit: q.page_size + 1,
+    target: q.target,
     extra: auditVisibility({ scopes: actor.scopes, admin: actor.role === "admin", model: q.model }),
   });
   const page = rows.slice(0, q.page_size);
