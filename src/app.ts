@@ -21,6 +21,7 @@ import { modelsRouter } from "./routes/models/models.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
 import { searchRouter } from "./routes/search/search.index";
+import { signInLinksRouter } from "./routes/sign-in-links/sign-in-links.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
 import { versionsRouter } from "./routes/versions/versions.index";
@@ -68,6 +69,7 @@ export function createApp() {
   api.route("/", retentionRouter);
   api.route("/", tokensRouter);
   api.route("/", webhooksRouter);
+  api.route("/", signInLinksRouter);
 
   const app = createRouter();
   app.use("*", requestId);

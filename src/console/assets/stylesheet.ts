@@ -36,7 +36,7 @@ h3 { font-size: 1rem; margin: 14px 0 6px; }
 .crumbs { font-size: .9rem; color: var(--muted); margin-bottom: 6px; }
 .crumbs a { color: var(--muted); }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 16px; margin-bottom: 16px; overflow-x: auto; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-bottom: 16px; }
 .grid .panel { margin-bottom: 0; }
 .stack > * + * { margin-top: 16px; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }

@@ -53,7 +53,8 @@ export function placeLineage(
   down: LineageGraph,
 ): { placed: PlacedNode[]; edges: LineageGraph["edges"] } {
   const cols = new Map<string, number>();
-  for (const n of up.nodes) cols.set(n.id, n.type === "version" ? n.depth : n.depth + 1);
+  // A version sits at its hop count; its datasets, run and commit carry the next hop as their depth.
+  for (const n of up.nodes) cols.set(n.id, n.depth);
   for (const n of down.nodes) if (!cols.has(n.id)) cols.set(n.id, -n.depth);
   const nodes = new Map<string, LineageNode>();
   for (const n of [...up.nodes, ...down.nodes]) if (!nodes.has(n.id)) nodes.set(n.id, n);

@@ -20,7 +20,7 @@ const MAX_VERSIONS = 6;
 function requested(c: Context<AppEnv>): number[] {
   const raw = [...(c.req.query("versions") ?? "").split(","), ...(c.req.queries("v") ?? [])];
   const numbers = raw.map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
-  return [...new Set(numbers)].slice(0, MAX_VERSIONS);
+  return [...new Set(numbers)].slice(0, MAX_VERSIONS).sort((a, b) => a - b);
 }
 
 function DiffTable({

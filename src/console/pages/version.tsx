@@ -11,6 +11,7 @@ import { findVersionRow } from "../../db/repos/versions-repo";
 import { buildModelCard } from "../../domain/model-card";
 import { renderHtmlSections } from "../../domain/model-card-render";
 import { satisfies } from "../../domain/roles";
+import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import { auditPage } from "../../operations/audit";
 import { compatibilityReport, versionLineage, versionOr404 } from "../../operations/version-reads";
@@ -41,7 +42,11 @@ function KeyValues({ entries, empty }: { entries: [string, Child][]; empty: stri
 export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   const name = c.req.param("name") ?? "";
   const number = Number(c.req.param("version"));
-  const { db, model, view } = await versionOr404(c, name, Number.isInteger(number) ? number : -1);
+  const found = await versionOr404(c, name, Number.isInteger(number) ? number : -1);
+  const { db, model } = found;
+  // A parent outside the caller's scopes is not shown (record, card), exactly as lineage leaves it out.
+  const parentHidden = found.view.parent !== null && !inScope(c.get("actor").scopes, found.view.parent.model);
+  const view = parentHidden ? { ...found.view, parent: null } : found.view;
   const [compat, aliasRows, audit] = await Promise.all([
     compatibilityReport(db, model, view),
     listAliasRows(db, model.id),
@@ -93,6 +98,8 @@ export async function versionPage(c: Context<AppEnv>, flash?: Child) {
                 <a href={versionHref(view.parent.model, view.parent.version)}>
                   {view.parent.model} v{view.parent.version}
                 </a>
+              ) : parentHidden ? (
+                <span class="muted">a model outside your scope</span>
               ) : (
                 "none"
               )}
