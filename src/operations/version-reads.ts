@@ -31,8 +31,10 @@ const signatureOf = (raw: unknown) => parseSignature(raw).signature;
 /** The version's signature against the previous version and the Production one. */
 export async function compatibilityReport(db: Db, model: ModelRow, view: VersionView) {
   const mine = signatureOf(view.signature);
-  const previous = await findPreviousVersion(db, model.id, view.version);
-  const production = await findProductionVersion(db, model.id);
+  const [previous, production] = await Promise.all([
+    findPreviousVersion(db, model.id, view.version),
+    findProductionVersion(db, model.id),
+  ]);
   const against = (other: { version: number; signature: unknown } | undefined) =>
     other && other.version !== view.version
       ? { version: other.version, ...compareSignatures(signatureOf(other.signature), mine) }

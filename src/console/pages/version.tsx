@@ -47,19 +47,22 @@ export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   // A parent outside the caller's scopes is not shown (record, card), exactly as lineage leaves it out.
   const parentHidden = found.view.parent !== null && !inScope(c.get("actor").scopes, found.view.parent.model);
   const view = parentHidden ? { ...found.view, parent: null } : found.view;
-  const [compat, aliasRows, audit] = await Promise.all([
+  // Independent reads run side by side: each D1 round trip costs the same as the whole JSON twin's.
+  const [compat, aliasEtags, audit, [up, down]] = await Promise.all([
     compatibilityReport(db, model, view),
-    listAliasRows(db, model.id),
+    listAliasRows(db, model.id).then((rows) =>
+      Promise.all(
+        rows.map(async (a) => ({ ...a, etag: (await resolveAlias(db, model.id, a.alias))?.etag ?? "" })),
+      ),
+    ),
     auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${view.version}` }),
+    findVersionRow(db, model.id, view.version).then((row) =>
+      Promise.all([
+        versionLineage(c, db, row?.id ?? "", "upstream", 3),
+        versionLineage(c, db, row?.id ?? "", "downstream", 2),
+      ]),
+    ),
   ]);
-  const versionId = (await findVersionRow(db, model.id, view.version))?.id ?? "";
-  const [up, down] = await Promise.all([
-    versionLineage(c, db, versionId, "upstream", 3),
-    versionLineage(c, db, versionId, "downstream", 2),
-  ]);
-  const aliasEtags = await Promise.all(
-    aliasRows.map(async (a) => ({ ...a, etag: (await resolveAlias(db, model.id, a.alias))?.etag ?? "" })),
-  );
   const href = versionHref(name, view.version);
   const card = buildModelCard(view);
   const s = view.source;
