@@ -7,7 +7,7 @@ import { createDb, type Db } from "../db/client";
 import { findPreviousVersion, findProductionVersion } from "../db/repos/compat-repo";
 import { walkVersions } from "../db/repos/lineage-repo";
 import type { ModelRow } from "../db/repos/models-repo";
-import { readVersionView } from "../db/repos/versions-repo";
+import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
 import { buildLineage, type LineageGraph } from "../domain/lineage";
 import { inScope } from "../domain/scopes";
 import { parseSignature } from "../domain/signature";
@@ -20,9 +20,13 @@ import type { VersionView } from "../schemas/versions";
 export async function versionOr404(c: Context<AppEnv>, name: string, version: number) {
   const db = createDb(c.env.DB);
   const model = await modelRowOr404(c, db, name);
-  const view = await readVersionView(db, model, version);
-  if (!view) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
-  return { db, model, view };
+  // The row id (lineage walks start from it) comes in parallel with the view: no extra round trip.
+  const [view, row] = await Promise.all([
+    readVersionView(db, model, version),
+    findVersionRow(db, model.id, version),
+  ]);
+  if (!view || !row) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
+  return { db, model, view, versionId: row.id };
 }
 
 /** A stored signature that no longer validates (written before validation existed) counts as none. */

@@ -95,7 +95,7 @@ svg.lineage .node a:focus rect, svg.lineage .node a:hover rect { stroke: var(--a
 svg.lineage text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 svg.lineage text.kind { fill: var(--muted); font-size: 10px; text-transform: uppercase; }
 svg.lineage path.edge { fill: none; stroke: #8c959f; stroke-width: 1.5; }
-svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
+svg.chart { max-width: 100%; height: auto; display: block; }
 svg.chart text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 svg.chart .axis { stroke: var(--line); }
 .s0 { fill: #0b57d0; } .s1 { fill: #d1570b; } .s2 { fill: #1a7f37; } .s3 { fill: #8250df; } .s4 { fill: #bf3989; } .s5 { fill: #57606a; }
@@ -107,6 +107,7 @@ svg.chart .axis { stroke: var(--line); }
 .login { max-width: 440px; margin: 48px auto; }
 .secret { font-family: var(--mono); background: var(--warn-bg); padding: 8px; border-radius: var(--radius); word-break: break-all; }
 details > summary { cursor: pointer; font-weight: 600; }
+.kv + .actions, .kv + p { margin-top: 12px; }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
 .actions form { border: 1px solid var(--line); border-radius: var(--radius); padding: 12px; background: #fbfcfd; }
 @media (max-width: 720px) {

@@ -13,7 +13,7 @@ export interface ChartSeries {
 export function MetricsChart({ series, metrics }: { series: ChartSeries[]; metrics: string[] }) {
   const shown = metrics.slice(0, 12);
   if (shown.length === 0 || series.length === 0) return <p class="muted">No metrics to chart.</p>;
-  const bar = 22;
+  const bar = 36;
   const gap = 18;
   const groupW = series.length * bar + gap;
   const chartH = 160;
@@ -31,6 +31,8 @@ export function MetricsChart({ series, metrics }: { series: ChartSeries[]; metri
       <svg
         class="chart"
         viewBox={`0 0 ${width} ${height}`}
+        width={width}
+        height={height}
         role="img"
         aria-labelledby="chart-title"
         xmlns="http://www.w3.org/2000/svg"
@@ -61,7 +63,7 @@ export function MetricsChart({ series, metrics }: { series: ChartSeries[]; metri
                       x={gx + i * bar + (bar - 3) / 2}
                       y={top + chartH - h - 3}
                       text-anchor="middle"
-                      font-size="9"
+                      font-size="10"
                     >
                       {formatMetric(v)}
                     </text>

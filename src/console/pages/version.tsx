@@ -6,8 +6,7 @@
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { listAliasRows, resolveAlias } from "../../db/repos/aliases-repo";
-import { findVersionRow } from "../../db/repos/versions-repo";
+import { listAliasRows } from "../../db/repos/aliases-repo";
 import { buildModelCard } from "../../domain/model-card";
 import { renderHtmlSections } from "../../domain/model-card-render";
 import { satisfies } from "../../domain/roles";
@@ -50,18 +49,12 @@ export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   // Independent reads run side by side: each D1 round trip costs the same as the whole JSON twin's.
   const [compat, aliasEtags, audit, [up, down]] = await Promise.all([
     compatibilityReport(db, model, view),
-    listAliasRows(db, model.id).then((rows) =>
-      Promise.all(
-        rows.map(async (a) => ({ ...a, etag: (await resolveAlias(db, model.id, a.alias))?.etag ?? "" })),
-      ),
-    ),
+    listAliasRows(db, model.id),
     auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${view.version}` }),
-    findVersionRow(db, model.id, view.version).then((row) =>
-      Promise.all([
-        versionLineage(c, db, row?.id ?? "", "upstream", 3),
-        versionLineage(c, db, row?.id ?? "", "downstream", 2),
-      ]),
-    ),
+    Promise.all([
+      versionLineage(c, db, found.versionId, "upstream", 3),
+      versionLineage(c, db, found.versionId, "downstream", 2),
+    ]),
   ]);
   const href = versionHref(name, view.version);
   const card = buildModelCard(view);
