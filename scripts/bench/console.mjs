@@ -29,7 +29,8 @@ const model = db.prepare(
   "insert into models (id, name, description, owner, last_version, created_at, updated_at) values (?, ?, ?, 'bench', 1, ?, ?)",
 );
 const tag = db.prepare("insert into model_tags (model_id, key, value) values (?, 'team', ?)");
-const version = db.prepare(`insert into model_versions (id, model_id, version, description, stage, status, created_by,
+const version =
+  db.prepare(`insert into model_versions (id, model_id, version, description, stage, status, created_by,
   created_at, updated_at, needs_review, params, metrics, slices, datasets, provenance, files, manifest_digest, total_size)
   values (?, ?, 1, '', 'Production', 'READY', 'bench', ?, ?, 0, '{}', '{"auc":0.9}', '{}', '[]', '{}', '[]', ?, 0)`);
 for (let i = 1; i < 1000; i++) {
@@ -62,7 +63,10 @@ const signIn = await fetch(`${registry.url}/login`, {
   headers: { origin: registry.url, cookie: loginCookie, "content-type": "application/x-www-form-urlencoded" },
   body: new URLSearchParams({ csrf, code: link.searchParams.get("code") ?? "", next: "/" }),
 });
-const session = signIn.headers.getSetCookie().find((c) => c.startsWith("registry_session="))?.split(";")[0];
+const session = signIn.headers
+  .getSetCookie()
+  .find((c) => c.startsWith("registry_session="))
+  ?.split(";")[0];
 if (!session) throw new Error(`sign-in failed: ${signIn.status}`);
 
 const page = (path) => fetch(`${registry.url}${path}`, { headers: { cookie: session } });

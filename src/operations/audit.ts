@@ -2,12 +2,12 @@
 import type { Context } from "hono";
 import { createDb } from "../db/client";
 import { auditVisibility, toAuditEntryView } from "../db/repos/audit-query-repo";
-import { chainEntries, listAudit as listAuditRows } from "../db/repos/audit-repo";
-import { verifyChain } from "../domain/audit-chain";
+import { listAudit as listAuditRows } from "../db/repos/audit-repo";
 import type { AppEnv } from "../env";
 import { decodePageToken, encodePageToken } from "../lib/page-token";
 import { ApiError } from "../lib/problem";
 import { assertVisible, modelRowOr404 } from "../routes/context";
+import { verifyChainPaged } from "../routes/governance/audit-verify";
 import { assertRole } from "./access";
 
 const ORDER = "id DESC";
@@ -56,10 +56,15 @@ export async function auditPage(c: Context<AppEnv>, q: AuditQuery) {
   return { items: page.map(toAuditEntryView), next_page_token: next };
 }
 
-/** Recomputes a model's hash chain from its first entry. */
-export async function verifyModelChain(c: Context<AppEnv>, name: string) {
+/** Recomputes a model's hash chain, in bounded pages from `cursor` (the start by default). */
+export async function verifyModelChain(
+  c: Context<AppEnv>,
+  name: string,
+  cursor: string | undefined,
+  maxEntries: number,
+) {
   assertRole(c, "viewer");
   const db = createDb(c.env.DB);
   const model = await modelRowOr404(c, db, name);
-  return verifyChain(await chainEntries(db, model.id));
+  return verifyChainPaged(db, model.id, cursor, maxEntries);
 }

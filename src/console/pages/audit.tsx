@@ -19,7 +19,7 @@ export async function auditView(c: Context<AppEnv>) {
       page_size: intParam(c, "page_size", 50, 1, 500),
       page_token: q("page_token"),
     }),
-    verify ? verifyModelChain(c, verify) : null,
+    verify ? verifyModelChain(c, verify, undefined, 100_000) : null,
   ]);
   return renderPage(
     c,

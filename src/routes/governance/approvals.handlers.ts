@@ -2,10 +2,11 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { listRequests, readRequestView } from "../../db/repos/approvals-repo";
 import type { AppEnv } from "../../env";
+import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
 import { decideRequest, requestPromotion, visibleRequestModel } from "../../operations/governance";
-import { assertVisible } from "../context";
+import { assertVisible, changeContext } from "../context";
 import type * as routes from "./approvals.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -21,12 +22,14 @@ export const requestApproval: Handler<"requestApproval"> = async (c) => {
 const ORDER = "created_at DESC";
 
 export const listApprovalRequests: Handler<"listApprovalRequests"> = async (c) => {
-  const { status, model, page_size, page_token } = c.req.valid("query");
+  const { status, model, requester, decider, page_size, page_token } = c.req.valid("query");
   if (model !== undefined) assertVisible(c, model);
   const cursor = decodePageToken(page_token, ORDER);
   const { items, last } = await listRequests(createDb(c.env.DB), {
     status,
     model,
+    requester,
+    decider,
     scopes: c.get("actor").scopes,
     pageSize: page_size,
     after: cursor ? { createdAt: Number(cursor.k), id: cursor.n } : null,
@@ -53,4 +56,17 @@ export const reject: Handler<"reject"> = async (c) => {
   const { id } = c.req.valid("param");
   const { comment } = c.req.valid("json");
   return c.json(await decideRequest(c, id, "reject", comment), 200);
+};
+
+export const cancel: Handler<"cancel"> = async (c) => {
+  const { id } = c.req.valid("param");
+  const name = await visibleRequestModel(c, id);
+  const { comment } = c.req.valid("json");
+  const result = await ledgerFor(c.env, name).cancelApprovalRequest(
+    name,
+    id,
+    comment,
+    changeContext(c, comment || undefined),
+  );
+  return c.json(unwrap(result), 200);
 };

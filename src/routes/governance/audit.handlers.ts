@@ -8,5 +8,7 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 export const listAudit: Handler<"listAudit"> = async (c) =>
   c.json(await auditPage(c, c.req.valid("query")), 200);
 
-export const verifyAudit: Handler<"verifyAudit"> = async (c) =>
-  c.json(await verifyModelChain(c, c.req.valid("param").name), 200);
+export const verifyAudit: Handler<"verifyAudit"> = async (c) => {
+  const { cursor, max_entries } = c.req.valid("query");
+  return c.json(await verifyModelChain(c, c.req.valid("param").name, cursor, max_entries), 200);
+};
