@@ -16,7 +16,6 @@ const { values: args } = parseArgs({
   options: { iterations: { type: "string", default: "200" }, out: { type: "string" } },
 });
 const ITERATIONS = Number(args.iterations);
-const log = (...m) => console.error(...m);
 
 // 1. One model with 10,000 versions (the search seed), plus 999 more models with a version each.
 const stateDir = mkdtempSync(join(tmpdir(), "bench-console-state-"));
