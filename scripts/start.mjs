@@ -1,9 +1,10 @@
 // `npm start`: the self-hosted registry (see scripts/lib/registry-server.mjs).
-import { startRegistry } from "./lib/registry-server.mjs";
+import { signInLink, startRegistry } from "./lib/registry-server.mjs";
 
 const registry = await startRegistry();
 console.log(`
   Model registry listening on ${registry.url}
+  Console       ${await signInLink(registry)}   (one-time sign-in link for the admin, 15 min)
   API docs      ${registry.url}/docs
   OpenAPI       ${registry.url}/openapi.json
   State         ${registry.stateDir}

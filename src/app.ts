@@ -1,6 +1,7 @@
 /** Builds the HTTP app: middleware, error rendering, the API under /api/v1, OpenAPI and docs. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { createConsole } from "./console/console.index";
 import type { AppEnv } from "./env";
 import { createRouter } from "./lib/create-router";
 import { ApiError, type ErrorCode, problemResponse } from "./lib/problem";
@@ -23,6 +24,7 @@ import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
 import { rolloutsRouter } from "./routes/rollouts/rollouts.index";
 import { searchRouter } from "./routes/search/search.index";
+import { signInLinksRouter } from "./routes/sign-in-links/sign-in-links.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
 import { versionsRouter } from "./routes/versions/versions.index";
@@ -74,6 +76,7 @@ export function createApp() {
   api.route("/", tokensRouter);
   api.route("/", principalsRouter);
   api.route("/", webhooksRouter);
+  api.route("/", signInLinksRouter);
 
   const app = createRouter();
   app.use("*", requestId);
@@ -82,6 +85,8 @@ export function createApp() {
   app.route("/api/v1", api);
   // MLflow clients: its own auth + MLflow error JSON, outside the /api/v1 problem+json and JSON guard.
   app.route("/api/2.0", mlflowRouter);
+  // The web console (issue 14): HTML pages at /, /models/…, /approvals, … beside the API.
+  app.route("/", createConsole());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

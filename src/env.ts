@@ -7,5 +7,7 @@ export type AppEnv = {
     requestId: string;
     /** Set by the authentication middleware on every /api/v1 route. */
     actor: Actor;
+    /** Console pages (issue 14): the signed-in session's CSRF token, set by src/console/session.ts. */
+    csrf: string;
   };
 };

@@ -112,3 +112,18 @@ export async function startRegistry(options = {}) {
     },
   };
 }
+
+/**
+ * A one-time console sign-in link acting as `token` (the admin's by default): `npm start` prints
+ * it; it works once, for 15 minutes (POST /api/v1/sign-in-links).
+ */
+export async function signInLink(registry, token = registry.token) {
+  const response = await fetch(`${registry.url}/api/v1/sign-in-links`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  if (response.status !== 201) throw new Error(`sign-in link: ${response.status} ${await response.text()}`);
+  const { path } = await response.json();
+  return `${registry.url}${path}`;
+}

@@ -544,3 +544,34 @@ export const rollouts = sqliteTable(
     index("rollouts_status_idx").on(t.status, t.stepStartedAt),
   ],
 );
+// --- issue 14: web console sessions and one-time sign-in links ---
+
+/** A browser session: only the SHA-256 of the cookie secret is stored (see migrations/0010). */
+export const consoleSessions = sqliteTable(
+  "console_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    /** The token the session acts as (`tok_…` or `bootstrap-admin`). */
+    tokenId: text("token_id").notNull(),
+    /** SHA-256 of that token's secret: re-resolved on every request, so revocation ends the session. */
+    tokenHash: text("token_hash").notNull(),
+    actorName: text("actor_name").notNull(),
+    /** Per-session secret every console form carries (synchroniser token). */
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    index("console_sessions_token_idx").on(t.tokenId),
+    index("console_sessions_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/** A one-time sign-in link: the code's SHA-256 and the token the session will act as. */
+export const consoleSignInLinks = sqliteTable("console_sign_in_links", {
+  codeHash: text("code_hash").primaryKey(),
+  tokenId: text("token_id").notNull(),
+  tokenHash: text("token_hash").notNull(),
+  actorName: text("actor_name").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});

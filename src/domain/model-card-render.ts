@@ -64,8 +64,8 @@ function htmlTable(t: CardTable): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-export function renderHtml(card: ModelCard): string {
-  const title = escapeHtml(`Model card: ${card.name} v${card.version}`);
+/** The card's sections as an HTML fragment, every text escaped (also embedded by the console). */
+export function renderHtmlSections(card: ModelCard): string {
   const sections = card.sections
     .map(
       (s) =>
@@ -76,6 +76,12 @@ export function renderHtml(card: ModelCard): string {
     card.input_example === undefined
       ? ""
       : `\n<section id="input_example"><h2>Input example</h2>\n<pre>${escapeHtml(JSON.stringify(card.input_example, null, 2))}</pre></section>`;
+  return `${sections}${example}`;
+}
+
+export function renderHtml(card: ModelCard): string {
+  const title = escapeHtml(`Model card: ${card.name} v${card.version}`);
+  const sections = renderHtmlSections(card);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -83,7 +89,7 @@ export function renderHtml(card: ModelCard): string {
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 .missing p{color:#888}.note{font-size:.85em;color:#666}.stage{font-weight:600}</style></head>
 <body><h1>${title}</h1><p class="stage">Stage: ${escapeHtml(card.stage)}</p>
-${sections}${example}
+${sections}
 </body></html>
 `;
 }

@@ -118,13 +118,24 @@ export async function decideRequestApproval(
   };
 }
 
-/** Why this caller may not decide this request, or null. */
-function separationOfDuties(request: ApprovalRequestRow, version: VersionRow, ctx: ChangeContext) {
-  if (request.requesterId === ctx.actor.id || request.requestedBy === ctx.actor.name) {
+/**
+ * Why this caller may not decide this request, or null. Pure, so the console asks the same
+ * question to decide whether to show the approve button at all.
+ */
+export function dutyConflict(
+  request: Pick<ApprovalRequestRow, "requesterId" | "requestedBy">,
+  versionCreatedBy: string,
+  actor: { id: string; name: string },
+): string | null {
+  if (request.requesterId === actor.id || request.requestedBy === actor.name) {
     return "the requester cannot decide their own approval request";
   }
-  if (version.createdBy === ctx.actor.name) return "the version's author cannot decide its approval request";
+  if (versionCreatedBy === actor.name) return "the version's author cannot decide its approval request";
   return null;
+}
+
+function separationOfDuties(request: ApprovalRequestRow, version: VersionRow, ctx: ChangeContext) {
+  return dutyConflict(request, version.createdBy, ctx.actor);
 }
 
 export async function decideVote(

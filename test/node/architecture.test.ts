@@ -8,7 +8,7 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? files(join(dir, entry.name))
-      : entry.name.endsWith(".ts")
+      : /\.tsx?$/.test(entry.name)
         ? [join(dir, entry.name)]
         : [],
   );

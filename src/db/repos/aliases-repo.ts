@@ -14,6 +14,28 @@ export async function findAlias(db: Db, modelId: string, alias: string): Promise
     .get();
 }
 
+/**
+ * A model's aliases with who moved each and when, by name, each with the ETag a GET of it would
+ * answer (so a page can move it with If-Match), in one query.
+ */
+export async function listAliasRows(db: Db, modelId: string): Promise<(AliasRow & { etag: string })[]> {
+  const rows = await db
+    .select({ alias: aliases, versionUpdatedAt: modelVersions.updatedAt })
+    .from(aliases)
+    .leftJoin(
+      modelVersions,
+      and(eq(modelVersions.modelId, aliases.modelId), eq(modelVersions.version, aliases.version)),
+    )
+    .where(eq(aliases.modelId, modelId))
+    .orderBy(aliases.alias)
+    .all();
+  return rows.map((r) => ({
+    ...r.alias,
+    etag:
+      r.versionUpdatedAt === null ? "" : aliasEtag(r.alias.version, r.versionUpdatedAt, r.alias.updatedAt),
+  }));
+}
+
 export function upsertAlias(db: Db, row: AliasRow): Statement {
   return db
     .insert(aliases)

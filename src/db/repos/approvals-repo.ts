@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, exists, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { ApprovalRequestView } from "../../schemas/governance";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
-import { approvalRequests, approvals, models } from "../schema";
+import { approvalRequests, approvals, models, modelVersions } from "../schema";
 import { scopeCondition } from "./scope-filter";
 
 export type ApprovalRequestRow = typeof approvalRequests.$inferSelect;
@@ -192,4 +192,35 @@ export function cancelPending(db: Db, modelId: string, version: number, now: num
         eq(approvalRequests.status, "pending"),
       ),
     );
+}
+
+/**
+ * The console's approvals inbox (issue 14): pending requests the caller can see, each with the
+ * facts the page needs to show gate results and to hide the buttons separation of duties forbids.
+ */
+export async function pendingInbox(db: Db, scopes: string[] | null, limit: number) {
+  const rows = await db
+    .select({ request: approvalRequests, name: models.name, version: modelVersions })
+    .from(approvalRequests)
+    .innerJoin(models, eq(models.id, approvalRequests.modelId))
+    .innerJoin(
+      modelVersions,
+      and(
+        eq(modelVersions.modelId, approvalRequests.modelId),
+        eq(modelVersions.version, approvalRequests.version),
+      ),
+    )
+    .where(and(eq(approvalRequests.status, "pending"), scopeCondition(models.name, scopes)))
+    .orderBy(desc(approvalRequests.createdAt), desc(approvalRequests.id))
+    .limit(limit)
+    .all();
+  const votes = await votesFor(
+    db,
+    rows.map((r) => r.request.id),
+  );
+  return rows.map((r) => ({
+    view: toRequestView(r.name, r.request, votes),
+    request: r.request,
+    version: r.version,
+  }));
 }

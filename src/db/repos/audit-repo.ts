@@ -1,5 +1,5 @@
 /** The audit log: append-only. Nothing here updates or deletes a row. */
-import { and, asc, desc, eq, gt, gte, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AuditContent } from "../../domain/audit-chain";
 import type { Db, Statement } from "../client";
 import { auditLog } from "../schema";
@@ -49,6 +49,8 @@ export interface AuditQuery {
   beforeId?: number | undefined;
   limit: number;
   extra?: SQL | undefined;
+  /** One version's trail (issue 14): `target` equal to this or below it (`…/versions/3/…`). */
+  target?: string | undefined;
 }
 
 /** Newest first, keyset on the autoincrement id. */
@@ -61,6 +63,12 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
         q.extra,
         q.actor ? eq(auditLog.actor, q.actor) : undefined,
         q.action ? eq(auditLog.action, q.action) : undefined,
+        q.target
+          ? or(
+              eq(auditLog.target, q.target),
+              sql`substr(${auditLog.target}, 1, ${q.target.length + 1}) = ${`${q.target}/`}`,
+            )
+          : undefined,
         q.since !== undefined ? gte(auditLog.createdAt, q.since) : undefined,
         q.beforeId !== undefined ? lt(auditLog.id, q.beforeId) : undefined,
       ),

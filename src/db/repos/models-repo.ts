@@ -81,6 +81,9 @@ export interface ListModelsOptions {
   order: ModelOrder;
   pageSize: number;
   pageToken: string | undefined;
+  /** Console facets (issue 14): models with a version in this stage / carrying this tag. */
+  stage?: string | undefined;
+  tag?: { key: string; value: string } | undefined;
 }
 
 export async function listModels(db: Db, opts: ListModelsOptions) {
@@ -102,7 +105,19 @@ export async function listModels(db: Db, opts: ListModelsOptions) {
   const rows = (await db
     .select(viewColumns)
     .from(models)
-    .where(and(scopeCondition(models.name, opts.scopes), opts.filter && modelFilterSql(opts.filter), after))
+    .where(
+      and(
+        scopeCondition(models.name, opts.scopes),
+        opts.filter && modelFilterSql(opts.filter),
+        opts.stage
+          ? sql`exists (select 1 from model_versions v where v.model_id = models.id and v.stage = ${opts.stage})`
+          : undefined,
+        opts.tag
+          ? sql`exists (select 1 from model_tags t where t.model_id = models.id and t.key = ${opts.tag.key} and t.value = ${opts.tag.value})`
+          : undefined,
+        after,
+      ),
+    )
     .orderBy(...orderBy)
     .limit(opts.pageSize + 1)
     .all()) as ViewRow[];
@@ -112,6 +127,19 @@ export async function listModels(db: Db, opts: ListModelsOptions) {
     n: last.name,
   }));
   return { items: page.map(toModelView), next_page_token: next };
+}
+
+/** The most used model tags among the models a caller can see, for the catalogue's facets. */
+export async function tagFacets(db: Db, scopes: string[] | null, limit: number) {
+  return db
+    .select({ key: modelTags.key, value: modelTags.value, count: sql<number>`count(*)` })
+    .from(modelTags)
+    .innerJoin(models, eq(models.id, modelTags.modelId))
+    .where(scopeCondition(models.name, scopes))
+    .groupBy(modelTags.key, modelTags.value)
+    .orderBy(desc(sql`count(*)`), asc(modelTags.key), asc(modelTags.value))
+    .limit(limit)
+    .all();
 }
 
 // ---- statement builders for the ModelLedger (the only writer) ----

@@ -6,6 +6,7 @@ import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
+import { moveAlias } from "../../operations/governance";
 import { assertVisible, changeContext, modelRowOr404 } from "../context";
 import type * as routes from "./aliases.routes";
 
@@ -13,11 +14,8 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 
 export const setAlias: Handler<"setAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
-  assertVisible(c, name);
   const { version } = c.req.valid("json");
-  const ifMatch = c.req.header("if-match");
-  const result = await ledgerFor(c.env, name).setAlias(name, { alias, version, ifMatch }, changeContext(c));
-  return c.json(unwrap(result), 200);
+  return c.json(await moveAlias(c, name, alias, version, c.req.header("if-match")), 200);
 };
 
 export const deleteAlias: Handler<"deleteAlias"> = async (c) => {

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { rollbackModel, transitionVersion } from "../../operations/governance";
 import { assertVisible, changeContext } from "../context";
 import type * as routes from "./stages.routes";
 
@@ -8,23 +9,14 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 
 export const transition: Handler<"transition"> = async (c) => {
   const { name, version } = c.req.valid("param");
-  assertVisible(c, name);
   const { to, comment, fast_track } = c.req.valid("json");
-  const result = await ledgerFor(c.env, name).transition(
-    name,
-    version,
-    { to, comment, fastTrack: fast_track },
-    changeContext(c, comment || undefined),
-  );
-  return c.json(unwrap(result), 200);
+  return c.json(await transitionVersion(c, name, version, { to, comment, fastTrack: fast_track }), 200);
 };
 
 export const rollback: Handler<"rollback"> = async (c) => {
   const { name } = c.req.valid("param");
-  assertVisible(c, name);
   const { reason, to_version } = c.req.valid("json");
-  const result = await ledgerFor(c.env, name).rollback(name, to_version, changeContext(c, reason));
-  return c.json(unwrap(result), 200);
+  return c.json(await rollbackModel(c, name, reason, to_version), 200);
 };
 
 export const signOffReview: Handler<"signOffReview"> = async (c) => {

@@ -1,13 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb, type Db } from "../../db/client";
 import { findDataset } from "../../db/repos/datasets-repo";
-import { type DatasetKey, listDatasetUsage, walkVersions } from "../../db/repos/lineage-repo";
+import { type DatasetKey, listDatasetUsage } from "../../db/repos/lineage-repo";
 import { findVersionRow } from "../../db/repos/versions-repo";
-import { buildLineage } from "../../domain/lineage";
-import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
+import { versionLineage } from "../../operations/version-reads";
 import { DIGEST_PATTERN } from "../../schemas/common";
 import { modelRowOr404 } from "../context";
 import { catalogueKey, withCatalogueIds } from "./dataset-key";
@@ -22,11 +21,7 @@ export const getLineage: Handler<"getLineage"> = async (c) => {
   const model = await modelRowOr404(c, db, name);
   const row = await findVersionRow(db, model.id, version);
   if (!row) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
-  // One hop further than asked, so the answer can say whether the depth limit cut anything off.
-  const walked = await walkVersions(db, row.id, direction, depth + 1);
-  const scopes = c.get("actor").scopes;
-  const graph = buildLineage(walked, row.id, direction, depth, (n) => inScope(scopes, n));
-  return c.json(await withCatalogueIds(db, graph), 200);
+  return c.json(await withCatalogueIds(db, await versionLineage(c, db, row.id, direction, depth)), 200);
 };
 
 /**
