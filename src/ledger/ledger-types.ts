@@ -53,6 +53,11 @@ export interface Change<T> {
   after: unknown;
   /** The event announcing the change; omitted for system changes that have no model. */
   event?: { type: string; modelId: string; version: number | null; data: Record<string, unknown> };
+  /**
+   * The model's highest version number once this change lands (registrations set it), so a change
+   * decided after it in the same group commit numbers on from it (see ChangeWriter.headModel).
+   */
+  lastVersion?: number;
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */
