@@ -81,6 +81,7 @@ export async function startRegistry(options = {}) {
       host: "127.0.0.1",
       cf: false, // offline: do not fetch Request.cf from the internet
       port,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       resourcePersistencePath: join(stateDir, "v3"),
       log: new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
       // A request log line costs a loopback round trip from workerd to Node on every request

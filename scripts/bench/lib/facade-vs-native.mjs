@@ -1,43 +1,26 @@
-// `npm run bench:mlflow [-- --iterations 300] [--out file.json]`: what the MLflow facade costs.
-// Each MLflow call is timed beside its native /api/v1 equivalent on the same data, in the same run,
-// alternating the two so drift hits both alike; the native call is the baseline and the ratio is
-// MLflow / native (p50). Prints JSON, then a Markdown table.
+// What the MLflow facade costs on this registry: each MLflow call timed beside its native /api/v1
+// equivalent on the same data, alternating the two so drift hits both alike; the native call is the
+// baseline and the ratio is MLflow / native (p50). Part of `npm run bench:mlflow`.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { startRegistry } from "../lib/registry-server.mjs";
-import { markdownTable, now, percentile, round } from "./lib/measure.mjs";
+import { now, percentile, round } from "./measure.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    iterations: { type: "string", default: "300" },
-    models: { type: "string", default: "50" },
-    out: { type: "string" },
-  },
-});
-const ITERATIONS = Number(args.iterations);
-const MODELS = Number(args.models);
 const log = (...m) => console.error(...m);
 
-const registry = await startRegistry({
-  port: 0,
-  stateDir: mkdtempSync(join(tmpdir(), "bench-mlflow-state-")),
-  outDir: mkdtempSync(join(tmpdir(), "bench-mlflow-dist-")),
-  token: "bench-admin",
-  crons: false,
-  quiet: true,
-});
-const headers = { authorization: `Bearer ${registry.token}`, "content-type": "application/json" };
-async function call(method, path, body) {
-  const res = await fetch(`${registry.url}${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const bytes = await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${Buffer.from(bytes)}`);
-  return bytes;
-}
-
-try {
+/** @param {{ url: string, token: string }} registry */
+export async function facadeVsNative(registry, { iterations = 300, models = 50 } = {}) {
+  const ITERATIONS = iterations;
+  const MODELS = models;
+  const headers = { authorization: `Bearer ${registry.token}`, "content-type": "application/json" };
+  async function call(method, path, body) {
+    const res = await fetch(`${registry.url}${path}`, {
+      method,
+      headers,
+      body: body && JSON.stringify(body),
+    });
+    const bytes = await res.arrayBuffer();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${Buffer.from(bytes)}`);
+    return bytes;
+  }
   log(`seeding ${MODELS} models × 5 versions, tags and an alias; one 1 MiB artifact`);
   const file = randomBytes(1024 * 1024);
   const digest = `sha256:${createHash("sha256").update(file).digest("hex")}`;
@@ -46,7 +29,7 @@ try {
     headers: { authorization: headers.authorization, "content-type": "application/octet-stream" },
     body: file,
   });
-  const names = Array.from({ length: MODELS }, (_, i) => `bench-mlflow-${String(i).padStart(4, "0")}`);
+  const names = Array.from({ length: MODELS }, (_, i) => `facade-${String(i).padStart(4, "0")}`);
   for (const name of names) {
     await call("POST", "/api/v1/models", { name, tags: { team: "risk", tier: "gold" } });
     for (let v = 1; v <= 5; v++) {
@@ -132,20 +115,5 @@ try {
     });
     log(`${figure}: mlflow ${round(p50)} ms, native ${round(base)} ms`);
   }
-  const results = { generated_at: new Date().toISOString(), iterations: ITERATIONS, models: MODELS, rows };
-  if (args.out) writeFileSync(args.out, JSON.stringify(results, null, 2));
-  console.log(JSON.stringify(results, null, 2));
-  console.log();
-  console.log(
-    markdownTable(rows, [
-      "figure",
-      "mlflow_p50_ms",
-      "mlflow_p99_ms",
-      "native_p50_ms",
-      "native_p99_ms",
-      "ratio_p50",
-    ]),
-  );
-} finally {
-  await registry.stop();
+  return rows;
 }
