@@ -182,7 +182,7 @@ def per_thread_phase(key, calls_per_thread, fn):
 
     def run(t):
         try:
-            for k in range(calls_per_thread):
+            for k in range(calls_per_thread(t) if callable(calls_per_thread) else calls_per_thread):
                 s = time.perf_counter()
                 fn(t, k)
                 lat.append((time.perf_counter() - s) * 1000)
@@ -209,12 +209,12 @@ def own_model(t, k):
     return mine[k % len(mine)]
 
 
-per_thread_phase("create_model_version_8", len(jobs) // args.threads,
+per_thread_phase("create_model_version_8", lambda t: args.versions * len(per_thread[t]),
                  lambda t, k: create_version(own_model(t, k), k // len(per_thread[t])))
 V = args.versions
 per_thread_phase("set_alias_8", 100, lambda t, k: client().call(
     "POST", f"{API}/registered-models/alias",
-    {"name": own_model(t, k), "alias": "champion", "version": str(1 + k % V)}))
+    {"name": own_model(t, k), "alias": "champion", "version": str(1 + k % min(V, 10))}))
 
 
 def stage_move(t, k):
