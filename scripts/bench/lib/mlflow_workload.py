@@ -219,7 +219,7 @@ per_thread_phase("set_alias_8", 100, lambda t, k: client().call(
 
 def stage_move(t, k):
     # The same legal path on both: None -> Staging -> Archived (two calls per version).
-    name, version = own_model(t, k // 2), str(1 + (k // 2) // len(per_thread[t]))
+    name, version = own_model(t, k // 2), str(1 + ((k // 2) // len(per_thread[t])) % V)
     stage = "Staging" if k % 2 == 0 else "Archived"
     client().call("POST", f"{API}/model-versions/transition-stage",
                   {"name": name, "version": version, "stage": stage, "archive_existing_versions": False})
