@@ -52,7 +52,14 @@ export interface Change<T> {
   before: unknown;
   after: unknown;
   /** The event announcing the change; omitted for system changes that have no model. */
-  event?: { type: string; modelId: string; version: number | null; data: Record<string, unknown> };
+  event?: {
+    type: string;
+    modelId: string;
+    version: number | null;
+    data: Record<string, unknown>;
+    /** What the event is about when it belongs to no model (e.g. `dataset:<id>`, issue #19). */
+    subject?: string;
+  };
   /**
    * The model's highest version number once this change lands (registrations set it), so a change
    * decided after it in the same group commit numbers on from it (see ChangeWriter.headModel).

@@ -55,6 +55,10 @@ export const ERROR_STATUS = {
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,
   INTERNAL: 500,
+  // ---- governance and lineage, complete (issue #19) ----
+  DATASET_NOT_FOUND: 404,
+  DATASET_ALREADY_EXISTS: 409,
+  DATASET_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
