@@ -1,11 +1,18 @@
 /**
  * How the ModelLedger writes: every change is read → decide → ONE atomic D1 batch of the change,
- * its hash-chained audit entry, its outbox event and its idempotency record, one change at a time.
+ * its hash-chained audit entry, its outbox event and its idempotency record.
  * The audit entry's UNIQUE(chain, seq) makes a stale writer's whole batch fail; the change is then
  * decided once more on fresh state. After commit the event is handed to the queue; if that fails
  * the outbox sweeper sends it later.
+ *
+ * Group commit: changes that say they may be grouped (`{ group: true }`; registrations) and are
+ * waiting in the queue together are decided one after another against the writer's in-memory head
+ * (audit seq and hash per chain, the model's latest version) and written as ONE D1 batch, each with
+ * its own audit entry, event and sequence number. If that batch fails, nothing of it landed: the
+ * head is dropped (read again from D1) and each change runs again on its own, so one bad change
+ * never fails another (invariant 10). Any other change runs alone, after the group before it.
  */
-import { commitBatch, type Db, iso } from "../db/client";
+import { commitBatch, type Db, iso, type Statement } from "../db/client";
 import { chainHead, insertAudit } from "../db/repos/audit-repo";
 import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
 import { findModelRow, readModelView } from "../db/repos/models-repo";
@@ -14,17 +21,37 @@ import { readVersionView } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import { newId } from "../lib/ids";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
-import { SerialQueue } from "./serial-queue";
 
 export type Decide<T> = (now: number) => Promise<LedgerResult<Change<T>>>;
 
+/** How many waiting changes one batch may carry (D1 batches are bounded in size). */
+const MAX_GROUP = 32;
+
+interface Waiting {
+  ctx: ChangeContext;
+  decide: Decide<unknown>;
+  group: boolean;
+  resolve: (result: LedgerResult<unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+}
+
 export class ChangeWriter {
-  readonly #serial = new SerialQueue();
+  readonly #waiting: Waiting[] = [];
+  #running = false;
   /** Head (seq, hash) of each audit chain this writer extends; D1 is the record, this a cache. */
-  readonly #heads = new Map<string, { seq: number; hash: string }>();
+  readonly #heads = new Map<string, Head>();
+  /** The latest version decided (not yet committed) per model id, inside the current group. */
+  readonly #pendingVersions = new Map<string, number>();
   readonly #db: Db;
   readonly #events: Queue;
   readonly #waitUntil: (promise: Promise<unknown>) => void;
+  /** D1 batches written so far (tests and benchmarks read it to see grouping happen). */
+  batches = 0;
 
   constructor(db: Db, events: Queue, waitUntil: (promise: Promise<unknown>) => void) {
     this.#db = db;
@@ -33,36 +60,178 @@ export class ChangeWriter {
   }
 
   /** Runs one change: serialised, idempotent, decided again once if the view was stale. */
-  run<T>(ctx: ChangeContext, decide: Decide<T>): Promise<LedgerResult<T>> {
-    return this.#serial.run(async () => {
-      if (ctx.idempotency) {
-        const prior = await findIdempotent(this.#db, ctx.idempotency.key);
-        if (prior) return this.#replay<T>(prior, ctx.idempotency.requestHash);
-      }
-      // A constraint failure means our view was stale (another instance wrote): decide once more.
-      for (let attempt = 1; ; attempt++) {
-        const now = Date.now();
-        const decision = await decide(now);
-        if (!decision.ok) return decision;
-        const change = decision.value;
-        if (change.statements.length === 0) return { ok: true, value: await change.respond() };
-        try {
-          const event = await this.#commit(change, ctx, now);
-          if (event) this.#waitUntil(this.#publish(event));
-        } catch (error) {
-          this.#heads.delete(change.chain);
-          if (!isConstraintError(error)) throw error;
-          if (attempt >= 2) return fail("CONCURRENT_MODIFICATION", "the model changed concurrently; retry");
-          continue;
-        }
-        return { ok: true, value: await change.respond() };
+  run<T>(ctx: ChangeContext, decide: Decide<T>, options: { group?: boolean } = {}): Promise<LedgerResult<T>> {
+    return new Promise<LedgerResult<T>>((resolve, reject) => {
+      this.#waiting.push({
+        ctx,
+        decide: decide as Decide<unknown>,
+        group: options.group === true,
+        resolve: resolve as (result: LedgerResult<unknown>) => void,
+        reject,
+      });
+      if (!this.#running) {
+        this.#running = true;
+        // Start on the next microtask, so changes submitted together are grouped together.
+        queueMicrotask(() => void this.#drain());
       }
     });
   }
 
-  /** Writes the change, its audit entry, its event and its idempotency record in one batch. */
-  async #commit<T>(change: Change<T>, ctx: ChangeContext, now: number): Promise<OutboxRow | null> {
-    const head = await this.#head(change.chain);
+  /**
+   * A model row as the change being decided must see it: with the versions decided earlier in the
+   * same group (not yet in D1) counted, so registrations in one batch get consecutive numbers.
+   */
+  headModel<M extends { id: string; lastVersion: number }>(model: M): M {
+    const pending = this.#pendingVersions.get(model.id);
+    return pending !== undefined && pending > model.lastVersion ? { ...model, lastVersion: pending } : model;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (;;) {
+        const first = this.#waiting.shift();
+        if (!first) return;
+        if (!first.group) {
+          await this.#settle(first, () => this.#runOne(first));
+          continue;
+        }
+        const group = [first];
+        const keys = new Set<string>();
+        const keyOf = (item: Waiting) => item.ctx.idempotency?.key;
+        const firstKey = keyOf(first);
+        if (firstKey) keys.add(firstKey);
+        // A second request with the same Idempotency-Key must see the first one's record: next group.
+        for (let next = this.#waiting[0]; next?.group && group.length < MAX_GROUP; next = this.#waiting[0]) {
+          const key = keyOf(next);
+          if (key && keys.has(key)) break;
+          if (key) keys.add(key);
+          group.push(next);
+          this.#waiting.shift();
+        }
+        if (group.length === 1) await this.#settle(first, () => this.#runOne(first));
+        else await this.#runGroup(group);
+      }
+    } finally {
+      this.#running = false;
+      if (this.#waiting.length > 0) {
+        this.#running = true;
+        queueMicrotask(() => void this.#drain());
+      }
+    }
+  }
+
+  async #settle(item: Waiting, task: () => Promise<LedgerResult<unknown>>): Promise<void> {
+    try {
+      item.resolve(await task());
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+
+  /** One change in its own batch; a constraint failure (stale view) is decided once more. */
+  async #runOne(item: Waiting): Promise<LedgerResult<unknown>> {
+    const { ctx, decide } = item;
+    if (ctx.idempotency) {
+      const prior = await findIdempotent(this.#db, ctx.idempotency.key);
+      if (prior) return this.#replay(prior, ctx.idempotency.requestHash);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const now = Date.now();
+      const decision = await decide(now);
+      if (!decision.ok) return decision;
+      const change = decision.value;
+      if (change.statements.length === 0) return { ok: true, value: await change.respond() };
+      const heads = new Map<string, Head>();
+      try {
+        const built = await this.#build(change, ctx, now, heads);
+        await this.#commit(built.statements);
+        this.#adopt(heads);
+        if (built.event) this.#waitUntil(this.#publish(built.event));
+      } catch (error) {
+        this.#heads.delete(change.chain);
+        if (!isConstraintError(error)) throw error;
+        if (attempt >= 2) return fail("CONCURRENT_MODIFICATION", "the model changed concurrently; retry");
+        continue;
+      }
+      return { ok: true, value: await change.respond() };
+    }
+  }
+
+  /** Decides each change against the in-memory head, then writes them all in one batch. */
+  async #runGroup(group: Waiting[]): Promise<void> {
+    const heads = new Map<string, Head>();
+    const decided: { item: Waiting; change: Change<unknown>; event: OutboxRow | null }[] = [];
+    const statements: Statement[] = [];
+    try {
+      for (const item of group) {
+        try {
+          const { ctx } = item;
+          const prior = ctx.idempotency ? await findIdempotent(this.#db, ctx.idempotency.key) : undefined;
+          if (prior && ctx.idempotency) {
+            item.resolve(await this.#replay(prior, ctx.idempotency.requestHash));
+            continue;
+          }
+          const now = Date.now();
+          const decision = await item.decide(now);
+          if (!decision.ok) {
+            item.resolve(decision);
+            continue;
+          }
+          const change = decision.value;
+          if (change.statements.length === 0) {
+            item.resolve({ ok: true, value: await change.respond() });
+            continue;
+          }
+          const built = await this.#build(change, ctx, now, heads);
+          statements.push(...built.statements);
+          decided.push({ item, change, event: built.event });
+          if (change.lastVersion !== undefined && change.event) {
+            this.#pendingVersions.set(change.event.modelId, change.lastVersion);
+          }
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+    } finally {
+      this.#pendingVersions.clear();
+    }
+    if (decided.length === 0) return;
+    try {
+      await this.#commit(statements);
+    } catch {
+      // Nothing of the batch landed. Drop the head and give each change its own batch, decided
+      // again on fresh state, so whatever failed fails alone.
+      for (const chain of heads.keys()) this.#heads.delete(chain);
+      for (const { item } of decided) await this.#settle(item, () => this.#runOne(item));
+      return;
+    }
+    this.#adopt(heads);
+    for (const { item, change, event } of decided) {
+      if (event) this.#waitUntil(this.#publish(event));
+      await this.#settle(item, async () => ({ ok: true, value: await change.respond() }));
+    }
+  }
+
+  async #commit(statements: Statement[]): Promise<void> {
+    await commitBatch(this.#db, statements);
+    this.batches++;
+  }
+
+  #adopt(heads: Map<string, Head>): void {
+    for (const [chain, head] of heads) this.#heads.set(chain, head);
+  }
+
+  /**
+   * The change's statements plus its audit entry, event and idempotency record. `heads` holds the
+   * chain heads as this batch leaves them (committed heads are adopted only after the batch lands).
+   */
+  async #build(
+    change: Change<unknown>,
+    ctx: ChangeContext,
+    now: number,
+    heads: Map<string, Head>,
+  ): Promise<{ statements: Statement[]; event: OutboxRow | null }> {
+    const head = heads.get(change.chain) ?? (await this.#head(change.chain));
     const entry: AuditContent = {
       chain: change.chain,
       seq: head.seq + 1,
@@ -116,12 +285,11 @@ export class ChangeWriter {
         }),
       );
     }
-    await commitBatch(this.#db, statements);
-    this.#heads.set(change.chain, { seq: entry.seq, hash });
-    return event;
+    heads.set(change.chain, { seq: entry.seq, hash });
+    return { statements, event };
   }
 
-  async #head(chain: string) {
+  async #head(chain: string): Promise<Head> {
     const cached = this.#heads.get(chain);
     if (cached) return cached;
     const head = (await chainHead(this.#db, chain)) ?? { seq: 0, hash: GENESIS_HASH };
@@ -139,7 +307,7 @@ export class ChangeWriter {
     }
   }
 
-  async #replay<T>(prior: IdempotencyRow, requestHash: string): Promise<LedgerResult<T>> {
+  async #replay(prior: IdempotencyRow, requestHash: string): Promise<LedgerResult<unknown>> {
     if (prior.requestHash !== requestHash) {
       return fail("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used with a different request");
     }
@@ -151,7 +319,7 @@ export class ChangeWriter {
           ? await this.#readVersion(ref.name, ref.version)
           : null;
     if (!value) return fail("NOT_FOUND", "the resource created under this Idempotency-Key no longer exists");
-    return { ok: true, value: value as T, replayed: true };
+    return { ok: true, value, replayed: true };
   }
 
   async #readVersion(name: string, version: number) {

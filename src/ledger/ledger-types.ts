@@ -65,6 +65,11 @@ export interface Change<T> {
     /** What the event is about when it belongs to no model (e.g. `dataset:<id>`, issue #19). */
     subject?: string;
   };
+  /**
+   * The model's highest version number once this change lands (registrations set it), so a change
+   * decided after it in the same group commit numbers on from it (see ChangeWriter.headModel).
+   */
+  lastVersion?: number;
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

@@ -121,8 +121,15 @@ export class ModelLedger extends DurableObject<Env> {
     input: CreateVersionInput,
     ctx: ChangeContext,
   ): Promise<LedgerResult<VersionView>> {
-    return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideCreateVersion(this.#db, m, input, ctx, now)),
+    // Registrations are group-committed (see ChangeWriter), except one whose parent or copy source
+    // may be a version of this same model still waiting in the same group, not yet in D1.
+    return this.#change(
+      ctx,
+      (now) =>
+        this.#withModel(name, (m) =>
+          decideCreateVersion(this.#db, this.#writer.headModel(m), input, ctx, now),
+        ),
+      { group: input.parent?.model !== name && !input.copy_from },
     );
   }
 
@@ -496,7 +503,7 @@ export class ModelLedger extends DurableObject<Env> {
     });
   }
 
-  #change<T>(ctx: ChangeContext, decide: Decide<T>): Promise<LedgerResult<T>> {
-    return this.#writer.run(ctx, decide);
+  #change<T>(ctx: ChangeContext, decide: Decide<T>, options?: { group?: boolean }): Promise<LedgerResult<T>> {
+    return this.#writer.run(ctx, decide, options);
   }
 }

@@ -114,6 +114,7 @@ export async function decideCreateVersion(
       after,
       event: { type, modelId: model.id, version, data: { before: null, after } },
       ref: { kind: "version", name: model.name, version },
+      lastVersion: version,
       // A new version is answered from the row just written: nothing else can have changed it
       // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
       respond: async () =>

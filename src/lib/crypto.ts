@@ -2,8 +2,13 @@
 
 const encoder = new TextEncoder();
 
+/** Byte → two hex digits, computed once: hashing sits on every request's token check. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+  let out = "";
+  for (const b of new Uint8Array(bytes)) out += HEX[b];
+  return out;
 }
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

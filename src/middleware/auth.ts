@@ -5,40 +5,58 @@ import { type Actor, type Requirement, satisfies } from "../domain/roles";
 import type { AppEnv } from "../env";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { ApiError } from "../lib/problem";
+import { cachedActor } from "./token-cache";
 
 export const BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
 
 /**
- * Who a token is, by the SHA-256 of its secret: the bootstrap admin (the Worker secret
- * `ADMIN_TOKEN`) or a live row of the tokens table; null when unknown, revoked or expired. The one
- * place identity is resolved: the API's bearer auth and the console's sessions both call it.
+ * THE token lookup: who a token is, by the SHA-256 of its secret — the bootstrap admin (the Worker
+ * secret `ADMIN_TOKEN`) or a live row of the tokens table with its principal — and until when;
+ * null when unknown, revoked or expired. Its result is what the isolate cache holds.
  */
-export async function identifyTokenHash(env: Env, hash: string): Promise<Actor | null> {
+async function lookupToken(
+  env: Env,
+  hash: string,
+): Promise<{ actor: Actor; expiresAt: number | null } | null> {
   const bootstrap = env.ADMIN_TOKEN;
   if (bootstrap && timingSafeEqual(hash, await sha256Hex(bootstrap))) {
     const id = BOOTSTRAP_ADMIN_ID;
-    return { id, tokenId: id, name: "admin", role: "admin", scopes: null };
+    return { actor: { id, tokenId: id, name: "admin", role: "admin", scopes: null }, expiresAt: null };
   }
   const token = await findTokenByHash(createDb(env.DB), hash);
-  const now = Date.now();
-  if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) return null;
+  if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now())) {
+    return null;
+  }
   // Every token has a principal since migrations/0011; the fallback keeps a hand-made row usable.
   const principal = token.principal ?? { id: token.id, name: token.name };
-  return {
+  const actor = {
     id: principal.id,
     tokenId: token.id,
     name: principal.name,
     role: token.role,
     scopes: token.scopes ?? null,
   };
+  return { actor, expiresAt: token.expiresAt };
 }
 
-/** Bearer-token authentication (see identifyTokenHash). */
+/**
+ * Who a token is, uncached: the console's sessions call it on every request so that revoking a
+ * token ends its sessions at once.
+ */
+export async function identifyTokenHash(env: Env, hash: string): Promise<Actor | null> {
+  return (await lookupToken(env, hash))?.actor ?? null;
+}
+
+/**
+ * Bearer-token authentication (see identifyTokenHash). Verified tokens are cached in the isolate
+ * for a few seconds (see token-cache.ts for the revocation bound).
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "send a token as 'Authorization: Bearer <token>'");
-  const actor = await identifyTokenHash(c.env, await sha256Hex(match[1]));
+  const hash = await sha256Hex(match[1]);
+  const actor = await cachedActor(hash, () => lookupToken(c.env, hash));
   if (!actor) throw new ApiError("UNAUTHENTICATED", "the token is unknown, revoked or expired");
   c.set("actor", actor);
   return next();

@@ -66,3 +66,16 @@ export function markdownTable(rows, columns) {
   const body = rows.map((row) => `| ${columns.map((c) => String(row[c] ?? "")).join(" | ")} |`);
   return [head, rule, ...body].join("\n");
 }
+
+/** Pids of the workerd processes this Node process started (their CPU time is in /proc/<pid>/stat). */
+export function workerdPids() {
+  try {
+    const out = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
+    return out
+      .split("\n")
+      .filter((line) => line.includes("workerd"))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  } catch {
+    return [];
+  }
+}

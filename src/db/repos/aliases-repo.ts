@@ -1,8 +1,10 @@
 /** Aliases (name → version). `latest` and `production` are virtual and never stored. */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { aliasEtag } from "../../domain/etags";
 import type { Db, Statement } from "../client";
-import { aliases, modelVersions } from "../schema";
+import { aliases, models, modelVersions } from "../schema";
+import { expectedVersionSql } from "./resolve-repo";
+import { type ViewRow, viewColumns } from "./versions-repo";
 
 export type AliasRow = typeof aliases.$inferSelect;
 
@@ -89,5 +91,42 @@ export async function resolveAlias(
   return {
     version: target.version,
     etag: aliasEtag(target.version, version.updatedAt, target.aliasUpdatedAt),
+  };
+}
+
+/**
+ * The alias read path in ONE query (every query is a round trip to D1, and pollers call this every
+ * few seconds): the model, the version the alias points at with its tags and aliases, and what the
+ * ETag needs. Null when there is no such model; `version` null when the alias points at nothing.
+ * Same meaning as `resolveAlias`: `latest` and `production` are computed, anything else stored.
+ */
+export async function readAliasView(
+  db: Db,
+  name: string,
+  alias: string,
+): Promise<{ modelId: string; version: ViewRow | null; etag: string | null } | null> {
+  const modelId = sql.raw(`"models"."id"`);
+  const row = await db
+    .select({ ...viewColumns, modelRowId: models.id, aliasUpdatedAt: aliases.updatedAt })
+    .from(models)
+    // Virtual aliases never match a stored row (they are refused on write), so this join is empty for them.
+    .leftJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.alias, alias)))
+    .leftJoin(
+      modelVersions,
+      and(
+        eq(modelVersions.modelId, models.id),
+        eq(modelVersions.version, expectedVersionSql(modelId, alias)),
+      ),
+    )
+    .where(eq(models.name, name))
+    .get();
+  if (!row) return null;
+  const { modelRowId, aliasUpdatedAt, ...version } = row;
+  if (version.id === null) return { modelId: modelRowId, version: null, etag: null };
+  const view = version as ViewRow;
+  return {
+    modelId: modelRowId,
+    version: view,
+    etag: aliasEtag(view.version, view.updatedAt, aliasUpdatedAt ?? 0),
   };
 }

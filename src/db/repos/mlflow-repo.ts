@@ -118,6 +118,54 @@ export async function readMlflowVersion(
   return (await hydrateVersions(db, rows, true))[0] ?? null;
 }
 
+/**
+ * MLflow's get-by-alias in ONE query (the polled read path): the model, the stored alias and the
+ * version it points at with tags (insertion order) and aliases. `found` false means no such model;
+ * `version` null means the alias is not set.
+ */
+export async function readMlflowVersionByAlias(
+  db: Db,
+  name: string,
+  alias: string,
+): Promise<{ version: MlflowVersionRecord | null } | null> {
+  const row = await db
+    .select({
+      ...versionColumns,
+      modelRowId: models.id,
+      tagsJson: sql<string>`(select json_group_array(json_array(t.key, t.value)) from (select key, value from version_tags t where t.version_id = ${modelVersions.id} order by rowid) t)`,
+      aliasesJson: sql<string>`(select json_group_array(x.alias) from (select alias from aliases x where x.model_id = ${modelVersions.modelId} and x.version = ${modelVersions.version} order by alias) x)`,
+    })
+    .from(models)
+    .leftJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.alias, alias)))
+    .leftJoin(
+      modelVersions,
+      and(eq(modelVersions.modelId, models.id), eq(modelVersions.version, aliases.version)),
+    )
+    .where(eq(models.name, name))
+    .get();
+  if (!row) return null;
+  if (row.id === null) return { version: null };
+  // A matched version row has every NOT NULL column set.
+  const r = row as { [K in keyof typeof row]: NonNullable<(typeof row)[K]> };
+  return {
+    version: {
+      name: r.name,
+      version: r.version,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      stage: r.stage,
+      description: r.description,
+      source: r.sourceUri ?? "",
+      runId: r.runId ?? "",
+      runLink: r.provenance?.run_link ?? "",
+      status: r.status,
+      tags: JSON.parse(r.tagsJson) as [string, string][],
+      aliases: JSON.parse(r.aliasesJson) as string[],
+      fileCount: Number(r.fileCount ?? 0),
+    },
+  };
+}
+
 /** The newest version of each stage (all stages when `stages` is empty), ordered by version. */
 export async function latestMlflowVersions(
   db: Db,

@@ -14,6 +14,7 @@ export type Term =
 export type AttributeName =
   | "name"
   | "run_id"
+  | "source_path"
   | "version_number"
   | "stage"
   | "status"

@@ -9,6 +9,8 @@ import { likeToGlob } from "./like";
 const ATTRIBUTE_ALIASES: Record<string, AttributeName> = {
   name: "name",
   run_id: "run_id",
+  // MLflow's name for a version's `source` (its artifact URI).
+  source_path: "source_path",
   version_number: "version_number",
   version: "version_number",
   stage: "stage",
@@ -44,11 +46,15 @@ export const STAGE_VALUES = ["None", "Staging", "Production", "Archived"] as con
 export function validKeys(scope: Scope): string {
   return scope === "models"
     ? "name, created_at, updated_at, tags.<key>"
-    : "name, version_number, run_id, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, slices.`<slice>`.<name>, params.<key>, dataset.digest|uri|version|role";
+    : "name, version_number, run_id, source_path, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, slices.`<slice>`.<name>, params.<key>, dataset.digest|uri|version|role";
 }
 
 /** Resolves `prefix.key` or a bare attribute to a term, or says which keys exist. */
 export function resolveKey(scope: Scope, parts: string[], position: number): Term {
+  // MLflow also spells an attribute `attribute.<name>` (e.g. `attribute.source_path`).
+  if (parts.length === 2 && parts[0]?.toLowerCase() === "attribute") {
+    return resolveKey(scope, parts.slice(1), position);
+  }
   const [head, rest] = [parts[0] ?? "", parts.slice(1)];
   if (rest.length === 0) {
     const name = ATTRIBUTE_ALIASES[head.toLowerCase()];

@@ -1,13 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import { resolveAlias } from "../../db/repos/aliases-repo";
-import { readVersionView } from "../../db/repos/versions-repo";
+import { readAliasView } from "../../db/repos/aliases-repo";
+import { toVersionView } from "../../db/repos/versions-repo";
 import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import { moveAlias } from "../../operations/governance";
-import { assertVisible, changeContext, modelRowOr404 } from "../context";
+import { assertVisible, changeContext } from "../context";
 import type * as routes from "./aliases.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -28,15 +28,15 @@ export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
 
 export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
-  const db = createDb(c.env.DB);
-  const model = await modelRowOr404(c, db, name);
-  const resolved = await resolveAlias(db, model.id, alias);
-  if (!resolved) throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
+  assertVisible(c, name);
+  const found = await readAliasView(createDb(c.env.DB), name, alias);
+  if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  if (!found.version || !found.etag) {
+    throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
+  }
   // Pollers revalidate every time (no-cache) and get a bodiless 304 until the alias moves.
-  c.header("etag", resolved.etag);
+  c.header("etag", found.etag);
   c.header("cache-control", "private, no-cache");
-  if (etagMatches(c.req.header("if-none-match"), resolved.etag)) return c.body(null, 304);
-  const version = await readVersionView(db, model, resolved.version);
-  if (!version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${resolved.version}`);
-  return c.json(version, 200);
+  if (etagMatches(c.req.header("if-none-match"), found.etag)) return c.body(null, 304);
+  return c.json(toVersionView(name, found.version), 200);
 };

@@ -1,7 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import { findAlias } from "../../db/repos/aliases-repo";
-import { latestMlflowVersions, searchMlflowModels } from "../../db/repos/mlflow-repo";
+import {
+  latestMlflowVersions,
+  readMlflowVersionByAlias,
+  searchMlflowModels,
+} from "../../db/repos/mlflow-repo";
 import { findModelRow } from "../../db/repos/models-repo";
 import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
@@ -11,14 +14,7 @@ import { parseMlflowFilter } from "../../mlflow/filter";
 import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
 import { tagMap, toModelVersion, toRegisteredModel } from "../../mlflow/shapes";
 import { changeContext } from "../context";
-import {
-  assertVisible,
-  canonicalStage,
-  modelRecord,
-  must,
-  mustUnlessAbsent,
-  versionRecord,
-} from "./mlflow-context";
+import { assertVisible, canonicalStage, modelRecord, must, mustUnlessAbsent } from "./mlflow-context";
 import type * as routes from "./registered-models.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -141,11 +137,9 @@ export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
 export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("query");
   assertVisible(c, name);
-  const db = createDb(c.env.DB);
-  const model = await findModelRow(db, name);
-  if (!model) throw modelNotFound(name);
-  const target = await findAlias(db, model.id, alias);
+  const found = await readMlflowVersionByAlias(createDb(c.env.DB), name, alias);
+  if (!found) throw modelNotFound(name);
   // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE (recorded), not 404.
-  if (!target) throw aliasNotFound(alias);
-  return c.json({ model_version: toModelVersion(await versionRecord(c, name, target.version), true) }, 200);
+  if (!found.version) throw aliasNotFound(alias);
+  return c.json({ model_version: toModelVersion(found.version, true) }, 200);
 };

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env";
 import { ledgerFor, SYSTEM_LEDGER, unwrap } from "../../ledger/ledger-client";
 import { base64url, randomBytes, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
+import { forgetCachedToken } from "../../middleware/token-cache";
 import { changeContext } from "../context";
 import type * as routes from "./tokens.routes";
 
@@ -39,5 +40,8 @@ export const listTokens: Handler<"listTokens"> = async (c) => {
 
 export const revokeToken: Handler<"revokeToken"> = async (c) => {
   const { id } = c.req.valid("param");
-  return c.json(unwrap(await ledgerFor(c.env, SYSTEM_LEDGER).revokeToken(id, changeContext(c))), 200);
+  const revoked = unwrap(await ledgerFor(c.env, SYSTEM_LEDGER).revokeToken(id, changeContext(c)));
+  // At once in this isolate; other isolates drop it within TOKEN_CACHE_TTL_MS.
+  forgetCachedToken(id);
+  return c.json(revoked, 200);
 };
