@@ -57,6 +57,8 @@ function versionCondition(c: Comparison, drive: boolean): SQL {
           return compare(models.name, op, value);
         case "run_id":
           return compare(modelVersions.runId, op, value);
+        case "source_path":
+          return compare(modelVersions.sourceUri, op, value);
         case "version_number":
           return compare(modelVersions.version, op, value);
         case "stage":

@@ -14,6 +14,8 @@ export type Term =
 export type AttributeName =
   | "name"
   | "run_id"
+  /** MLflow's name for the version's source URI. */
+  | "source_path"
   | "version_number"
   | "stage"
   | "status"

@@ -8,6 +8,7 @@ import { FilterError } from "./errors";
 const ATTRIBUTE_ALIASES: Record<string, AttributeName> = {
   name: "name",
   run_id: "run_id",
+  source_path: "source_path",
   version_number: "version_number",
   version: "version_number",
   stage: "stage",
@@ -43,7 +44,7 @@ export const STAGE_VALUES = ["None", "Staging", "Production", "Archived"] as con
 export function validKeys(scope: Scope): string {
   return scope === "models"
     ? "name, created_at, updated_at, tags.<key>"
-    : "name, version_number, run_id, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, slices.`<slice>`.<name>, params.<key>, dataset.digest|uri|version|role";
+    : "name, version_number, run_id, source_path, stage, status, alias, created_by, created_at, updated_at, tags.<key>, metrics.<name>, slices.`<slice>`.<name>, params.<key>, dataset.digest|uri|version|role";
 }
 
 /** Resolves `prefix.key` or a bare attribute to a term, or says which keys exist. */
