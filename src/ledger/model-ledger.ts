@@ -23,13 +23,14 @@ import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { RetentionPolicyView } from "../schemas/retention";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
-import type { CreateVersionInput, VersionView } from "../schemas/versions";
+import type { CreateVersionInput, ImportVersionInput, VersionView } from "../schemas/versions";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
 import { decideRequestApproval, decideVote } from "./approval-ops";
 import { ChangeWriter, type Decide } from "./change-writer";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
+import { decideImportVersion, type ImportResult } from "./import-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 import { decideDeleteVersion, decideRenameModel } from "./mlflow-ops";
 import {
@@ -110,6 +111,18 @@ export class ModelLedger extends DurableObject<Env> {
   ): Promise<LedgerResult<VersionView>> {
     return this.#change(ctx, (now) =>
       this.#withModel(name, (m) => decideCreateVersion(this.#db, m, input, ctx, now)),
+    );
+  }
+
+  /** Registers a version under the number it had in the registry it is imported from (admin). */
+  importVersion(
+    name: string,
+    version: number,
+    input: ImportVersionInput,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ImportResult>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideImportVersion(this.#db, m, version, input, ctx, now)),
     );
   }
 

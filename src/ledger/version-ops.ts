@@ -43,13 +43,48 @@ export async function decideCreateVersion(
     }
   }
   const version = model.lastVersion + 1;
+  const row = await buildVersionRow(model, version, input, ctx, now);
+  const after = { version, manifest_digest: row.manifestDigest, run_id: row.runId, stage: "None" };
+  return {
+    ok: true,
+    value: {
+      statements: [
+        ...insertVersion(db, row, input.tags),
+        ...insertVersionIndexes(db, row.id, model.id, input),
+        touchModel(db, model.id, now, { lastVersion: version }),
+      ],
+      chain: model.id,
+      modelName: model.name,
+      action: "model_version.created",
+      target: `model:${model.name}/versions/${version}`,
+      before: null,
+      after,
+      event: { type: "model_version.created", modelId: model.id, version, data: { before: null, after } },
+      ref: { kind: "version", name: model.name, version },
+      // A new version is answered from the row just written: nothing else can have changed it
+      // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
+      respond: async () => viewOfNewRow(model, row, input.tags),
+    },
+  };
+}
+
+export type NewVersionRow = Awaited<ReturnType<typeof buildVersionRow>>;
+
+/** The row a new version is written as (shared by registration and import). */
+export async function buildVersionRow(
+  model: ModelRow,
+  version: number,
+  input: CreateVersionInput,
+  ctx: ChangeContext,
+  now: number,
+) {
   const files = sortManifest(input.files);
-  const row = {
+  return {
     id: newId("ver"),
     modelId: model.id,
     version,
     description: input.description,
-    stage: "None" as const,
+    stage: "None" as VersionRow["stage"],
     status: "READY",
     createdBy: ctx.actor.name,
     createdAt: now,
@@ -70,35 +105,15 @@ export async function decideCreateVersion(
     manifestDigest: await manifestDigest(files),
     totalSize: manifestSize(files),
   };
-  const after = { version, manifest_digest: row.manifestDigest, run_id: row.runId, stage: "None" };
-  return {
-    ok: true,
-    value: {
-      statements: [
-        ...insertVersion(db, row, input.tags),
-        ...insertVersionIndexes(db, row.id, model.id, input),
-        touchModel(db, model.id, now, { lastVersion: version }),
-      ],
-      chain: model.id,
-      modelName: model.name,
-      action: "model_version.created",
-      target: `model:${model.name}/versions/${version}`,
-      before: null,
-      after,
-      event: { type: "model_version.created", modelId: model.id, version, data: { before: null, after } },
-      ref: { kind: "version", name: model.name, version },
-      // A new version is answered from the row just written: nothing else can have changed it
-      // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
-      respond: async () =>
-        toVersionView(model.name, {
-          ...row,
-          tags: JSON.stringify(
-            Object.fromEntries(Object.entries(input.tags).sort(([a], [b]) => (a < b ? -1 : 1))),
-          ),
-          aliases: "[]",
-        }),
-    },
-  };
+}
+
+/** A version's view built from the row just written (no alias can point at it yet). */
+export function viewOfNewRow(model: ModelRow, row: NewVersionRow, tags: Record<string, string>): VersionView {
+  return toVersionView(model.name, {
+    ...row,
+    tags: JSON.stringify(Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)))),
+    aliases: "[]",
+  });
 }
 
 type VersionChange = Omit<Change<VersionView>, "chain" | "modelName" | "event" | "respond"> & {

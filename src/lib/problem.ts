@@ -54,6 +54,9 @@ export const ERROR_STATUS = {
   // ---- retention (issue #6) ----
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,
+  // ---- adoption: imports under original version numbers (issue 17) ----
+  VERSION_EXISTS: 409,
+  VERSION_NUMBER_TAKEN: 409,
   INTERNAL: 500,
 } as const;
 
