@@ -24,7 +24,7 @@ try {
   registry = await startRegistry({ port: 0, stateDir, outDir, token, quiet: true, crons: false });
   peer = await startMlflowPeer();
   code = await new Promise((done) => {
-    const child = spawn(PYTHON, [join(ROOT, "test", "mlflow-py", "run.py")], {
+    const child = spawn(PYTHON, [join(ROOT, "test", "mlflow-py", "run.py"), ...process.argv.slice(2)], {
       cwd: ROOT,
       stdio: "inherit",
       env: {

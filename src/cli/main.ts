@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Connection, RegistryError } from "./http";
 import { modelsTable, versionsTable } from "./list";
+import { type ImportSummary, importMlflow } from "./mlflow/import";
 import { parseBytes } from "./parts";
 import { pull } from "./pull";
 import { push } from "./push";
@@ -145,7 +146,53 @@ export function buildProgram(): Command {
       print(program, await versionsTable(connection(program), name, o.limit), null),
     );
 
+  program
+    .command("import-mlflow")
+    .description(
+      "copy registered models, versions (same numbers), runs' metrics/params/datasets, aliases and artifacts from an MLflow server (admin token; safe to re-run)",
+    )
+    .requiredOption("--from <url>", "MLflow tracking/registry server, e.g. http://mlflow:5000")
+    .addOption(
+      new Option("--from-token <token>", "bearer token for the MLflow server").env("MLFLOW_TRACKING_TOKEN"),
+    )
+    .option("--models <glob>", "only models whose name matches (* and ?)")
+    .option("--dry-run", "list what would be copied; write nothing")
+    .option("--parallel <n>", "parallel downloads / uploads", positiveInt, defaultParallel)
+    .action(async (o) => {
+      const summary = await importMlflow(
+        connection(program),
+        { url: o.from, ...(o.fromToken ? { token: o.fromToken } : {}) },
+        {
+          ...(o.models ? { models: o.models } : {}),
+          dryRun: o.dryRun === true,
+          progress: showProgress(program),
+          parallel: o.parallel,
+          multipartThreshold: 16 * 1024 * 1024,
+          cacheDir: cacheDir(),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      print(program, importReport(summary), summary);
+      if (summary.models.failed + summary.versions.failed > 0) process.exitCode = 1;
+    });
+
   return program;
+}
+
+function importReport(s: ImportSummary): string {
+  const lines = [
+    `${s.dry_run ? "would import" : "imported"} from ${s.from}:`,
+    `  models:   ${s.models.total} (created ${s.models.created}, already here ${s.models.already_present}, failed ${s.models.failed})`,
+    `  versions: ${s.versions.total} (${s.dry_run ? "to copy" : "imported"} ${s.versions.imported}, already here ${s.versions.already_present}, failed ${s.versions.failed})`,
+    `  aliases set: ${s.aliases_set}; bytes listed ${s.bytes.listed}, downloaded ${s.bytes.downloaded}, uploaded ${s.bytes.uploaded}`,
+  ];
+  if (s.not_copied.length > 0) {
+    lines.push(`not copied (${s.not_copied.length}):`);
+    for (const n of s.not_copied) {
+      lines.push(`  ${n.model}${n.version ? ` v${n.version}` : ""} ${n.what}: ${n.why}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 function packageVersion(): string {

@@ -61,7 +61,7 @@ export async function decideImportVersion(
     ...base,
     stage: imported.stage,
     status: imported.status,
-    createdBy: imported.created_by || ctx.actor.name,
+    createdBy: imported.created_by,
     createdAt: imported.created_at,
     updatedAt: imported.updated_at,
   };

@@ -117,7 +117,11 @@ export const ImportedFromSchema = z
     from: z.string().min(1).max(2048).openapi({ example: "https://mlflow.example.com" }),
     stage: z.enum(["None", "Staging", "Production", "Archived"]).default("None"),
     status: z.enum(["READY", "PENDING_REGISTRATION", "FAILED_REGISTRATION"]).default("READY"),
-    created_by: z.string().max(256).default(""),
+    created_by: z
+      .string()
+      .max(256)
+      .default("")
+      .openapi({ description: "the source's user_id (MLflow often leaves it empty)" }),
     created_at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     updated_at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   })

@@ -16,7 +16,9 @@ class Counting(unittest.TextTestResult):
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py", top_level_dir=here)
+# An optional argument narrows the files, e.g. `npm run test:mlflow -- test_import*.py`.
+pattern = sys.argv[1] if len(sys.argv) > 1 else "test_*.py"
+suite = unittest.defaultTestLoader.discover(here, pattern=pattern, top_level_dir=here)
 result = unittest.TextTestRunner(verbosity=2, resultclass=Counting, stream=sys.stdout).run(suite)
 failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses) + len(result.skipped)
 print(f"\n{result.passed} passed, {failed} failed")
