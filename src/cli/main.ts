@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { exportArchive } from "./archive/export";
+import { restoreArchive } from "./archive/restore";
 import { type Connection, RegistryError } from "./http";
 import { modelsTable, versionsTable } from "./list";
 import { type ImportSummary, importMlflow } from "./mlflow/import";
@@ -174,6 +176,44 @@ export function buildProgram(): Command {
       );
       print(program, importReport(summary), summary);
       if (summary.models.failed + summary.versions.failed > 0) process.exitCode = 1;
+    });
+
+  program
+    .command("export")
+    .description(
+      "write every model (metadata, audit chains, policies), webhooks (no secrets) and blobs to one archive (admin)",
+    )
+    .requiredOption("--out <file>", "the archive to write (tar)")
+    .option("--models <glob>", "only models whose name matches (* and ?)")
+    .action(async (o) => {
+      const s = await exportArchive(connection(program), o.out, {
+        ...(o.models ? { models: o.models } : {}),
+        progress: showProgress(program),
+      });
+      print(
+        program,
+        `exported ${s.models} models, ${s.versions} versions, ${s.audit_entries} audit entries, ${s.webhooks} webhooks, ${s.blobs} blobs (${s.blob_bytes} bytes) -> ${s.file}`,
+        s,
+      );
+    });
+
+  program
+    .command("import")
+    .description("restore an archive written by `registry export` into an empty registry (admin)")
+    .argument("<file>", "the archive")
+    .option("--parallel <n>", "parallel parts for large blobs", positiveInt, defaultParallel)
+    .action(async (file: string, o) => {
+      const s = await restoreArchive(connection(program), file, {
+        progress: showProgress(program),
+        parallel: o.parallel,
+        cacheDir: cacheDir(),
+      });
+      const hooks = s.webhooks.map((h) => `\n  webhook ${h.id} ${h.url}: new secret ${h.secret}`).join("");
+      print(
+        program,
+        `restored ${s.models} models, ${s.versions} versions, ${s.blobs} blobs (${s.blobs_uploaded} uploaded) from ${s.file}${hooks}`,
+        s,
+      );
     });
 
   return program;

@@ -62,7 +62,7 @@ export class ChangeWriter {
 
   /** Writes the change, its audit entry, its event and its idempotency record in one batch. */
   async #commit<T>(change: Change<T>, ctx: ChangeContext, now: number): Promise<OutboxRow | null> {
-    const head = await this.#head(change.chain);
+    const head = change.chainHead ?? (await this.#head(change.chain));
     const entry: AuditContent = {
       chain: change.chain,
       seq: head.seq + 1,

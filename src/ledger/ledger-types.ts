@@ -53,6 +53,11 @@ export interface Change<T> {
   after: unknown;
   /** The event announcing the change; omitted for system changes that have no model. */
   event?: { type: string; modelId: string; version: number | null; data: Record<string, unknown> };
+  /**
+   * The chain head the change's own statements leave behind (a restore writes a whole chain): the
+   * change's audit entry links to it instead of to the head read before the batch.
+   */
+  chainHead?: { seq: number; hash: string };
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

@@ -12,6 +12,7 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
+import type { ModelSnapshot } from "../db/repos/snapshot-repo";
 import type { TokenRow } from "../db/repos/tokens-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
@@ -41,6 +42,7 @@ import {
   decideUpdateModel,
 } from "./model-ops";
 import { decideSetPolicy } from "./policy-ops";
+import { decideRestoreModel } from "./restore-ops";
 import {
   decidePurgeArtifacts,
   decideRetentionArchive,
@@ -112,6 +114,11 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) =>
       this.#withModel(name, (m) => decideCreateVersion(this.#db, m, input, ctx, now)),
     );
+  }
+
+  /** Writes back a model exported by `registry export`, audit chain included (admin, empty name). */
+  restoreModel(snapshot: ModelSnapshot, ctx: ChangeContext): Promise<LedgerResult<ModelView>> {
+    return this.#change(ctx, () => decideRestoreModel(this.#db, snapshot));
   }
 
   /** Registers a version under the number it had in the registry it is imported from (admin). */

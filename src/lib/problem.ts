@@ -57,6 +57,7 @@ export const ERROR_STATUS = {
   // ---- adoption: imports under original version numbers (issue 17) ----
   VERSION_EXISTS: 409,
   VERSION_NUMBER_TAKEN: 409,
+  AUDIT_CHAIN_BROKEN: 422,
   INTERNAL: 500,
 } as const;
 
