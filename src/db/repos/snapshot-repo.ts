@@ -19,6 +19,10 @@ import {
 import { insertVersionIndexes } from "./discovery-index-repo";
 
 type VersionRow = typeof modelVersions.$inferSelect;
+/**
+ * Without its row id: that is a registry-wide insertion number, not part of the chain (seq and hashes
+ * are), and keeping it would collide with the rows of the target registry.
+ */
 type AuditRow = Omit<typeof auditLog.$inferSelect, "id">;
 
 export interface ModelSnapshot {
