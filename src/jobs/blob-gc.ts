@@ -5,6 +5,7 @@
  */
 import { commitBatch, type Db } from "../db/client";
 import {
+  claimMark,
   isReferenced,
   markUnreferenced,
   readMarks,
@@ -25,9 +26,15 @@ export async function collectBlobs(
   env: Env,
   db: Db,
   stored: StoredBlob[],
-  opts: { now: number; dryRun: boolean },
+  opts: {
+    now: number;
+    dryRun: boolean;
+    /** Runs between a blob's last reference check and its claim: lets a test force the race. */
+    beforeClaim?: (hex: string) => Promise<void>;
+  },
 ): Promise<BlobGcResult> {
-  const plan: BlobGcPlan = planBlobGc(stored, await referencedDigests(db), await readMarks(db), opts.now);
+  const marks = await readMarks(db);
+  const plan: BlobGcPlan = planBlobGc(stored, await referencedDigests(db), marks, opts.now);
   const result: BlobGcResult = { deleted: [], marked: plan.mark.length, bytesFreed: 0, failures: 0 };
   const describe = (b: { hex: string; size: number; reason: string }) => ({
     digest: `sha256:${b.hex}`,
@@ -47,6 +54,9 @@ export async function collectBlobs(
         unmarked.push(blob.hex);
         continue;
       }
+      await opts.beforeClaim?.(blob.hex);
+      // A registration that took the blob since the check cleared its mark in its own batch: keep it.
+      if (!(await claimMark(db, blob.hex, marks.get(blob.hex) ?? opts.now))) continue;
       await deleteBlob(env, blob.hex);
       unmarked.push(blob.hex);
       result.deleted.push(describe(blob));

@@ -19,8 +19,10 @@ import { type Stage, decideTransition as stageMachine, type TransitionKind } fro
 import { evaluateGates } from "../domain/policy";
 import { ARTIFACTS_PURGED } from "../domain/retention";
 import { satisfies } from "../domain/roles";
+import { compatibilityFailures, compatibilityGuards } from "../domain/signature-gate";
 import type { RollbackResult } from "../schemas/governance";
 import type { VersionView } from "../schemas/versions";
+import { compatibilityAgainst } from "./compatibility";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
 export interface TransitionInput {
@@ -64,6 +66,11 @@ export async function decideTransition(
   now: number,
 ): Promise<LedgerResult<Change<VersionView>>> {
   const policy = await readPolicy(db, model.id);
+  const guarded = compatibilityGuards(policy.signature_compatibility, {
+    from: version.stage,
+    to: input.to,
+    kind: input.kind,
+  });
   const verdict = stageMachine({
     from: version.stage,
     to: input.to,
@@ -72,6 +79,9 @@ export async function decideTransition(
     isCreator: version.createdBy === ctx.actor.name,
     approved: input.kind === "approval" || (await hasApprovedRequest(db, model.id, version.version)),
     failedGates: evaluateGates(policy, version),
+    compatibilityFailures: guarded
+      ? compatibilityFailures(await compatibilityAgainst(db, model.id, version))
+      : undefined,
     reason: input.comment,
   });
   if (!verdict.ok) {

@@ -10,6 +10,7 @@
  * creation time) answers the version already there, so a resumed import never duplicates.
  */
 import type { Db } from "../db/client";
+import { clearGcMarks } from "../db/repos/blob-gc-repo";
 import { insertVersionIndexes } from "../db/repos/discovery-index-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import { findProductionVersion } from "../db/repos/stages-repo";
@@ -82,6 +83,11 @@ export async function decideImportVersion(
         ...insertVersion(db, row, input.tags),
         ...insertVersionIndexes(db, row.id, model.id, input),
         touchModel(db, model.id, now, { lastVersion: version }),
+        // Blob GC must never delete what this version takes: its marks go in the same batch.
+        ...clearGcMarks(
+          db,
+          row.files.map((f) => f.digest),
+        ),
       ],
       chain: model.id,
       modelName: model.name,

@@ -7,7 +7,7 @@
 import type { Db } from "../db/client";
 import { findModelRow, readModelView } from "../db/repos/models-repo";
 import { type ModelSnapshot, modelIdTaken, restoreStatements } from "../db/repos/snapshot-repo";
-import { verifyChain } from "../domain/audit-chain";
+import { GENESIS_HASH, verifySegment } from "../domain/audit-chain";
 import type { ModelView } from "../schemas/models";
 import { type Change, fail, type LedgerResult } from "./ledger-types";
 
@@ -27,7 +27,7 @@ export async function decideRestoreModel(
   if (foreign.length > 0) {
     return fail("INVALID_ARGUMENT", `rows that belong to another model: ${foreign.slice(0, 5).join(", ")}`);
   }
-  const verdict = await verifyChain(snapshot.audit);
+  const verdict = await verifySegment({ seq: 0, hash: GENESIS_HASH }, snapshot.audit);
   if (!verdict.ok) {
     return fail(
       "AUDIT_CHAIN_BROKEN",

@@ -59,6 +59,10 @@ export const ERROR_STATUS = {
   VERSION_NUMBER_TAKEN: 409,
   AUDIT_CHAIN_BROKEN: 422,
   INTERNAL: 500,
+  // ---- governance and lineage, complete (issue #19) ----
+  DATASET_NOT_FOUND: 404,
+  DATASET_ALREADY_EXISTS: 409,
+  DATASET_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,8 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { LIMITS } from "../domain/limits";
+import { SIGNATURE_COMPATIBILITY } from "../domain/policy";
 import { DescriptionSchema, ModelNameSchema, TagsSchema } from "./common";
-import { GateSchema } from "./governance";
+import { GateSchema, RegistrationGatesSchema } from "./governance";
 import {
   DatasetSchema,
   FileEntrySchema,
@@ -49,6 +50,7 @@ const VersionRowSchema = z.strictObject({
   parentVersion: Num.nullable(),
   signature: Json.nullable(),
   modelCard: Json.nullable(),
+  inputExample: z.unknown(),
   files: z.array(FileEntrySchema).max(LIMITS.files),
   manifestDigest: z.string().max(80),
   totalSize: z.number().int().min(0),
@@ -92,6 +94,9 @@ export const ModelSnapshotSchema = z
         protectedAliases: z.array(z.string().max(256)).max(100),
         updatedAt: Ms,
         updatedBy: Who,
+        signatureCompatibility: z.enum(SIGNATURE_COMPATIBILITY),
+        registrationGates: RegistrationGatesSchema.nullable(),
+        requireRegisteredDatasets: z.boolean(),
       })
       .nullable(),
     retention: z
