@@ -15,6 +15,7 @@ import { cardsRouter } from "./routes/cards/cards.index";
 import { deploymentsRouter } from "./routes/deployments/deployments.index";
 import { filesRouter } from "./routes/files/files.index";
 import { governanceRouter } from "./routes/governance/governance.index";
+import { importsRouter } from "./routes/imports/imports.index";
 import { lineageRouter } from "./routes/lineage/lineage.index";
 import { metaRouter } from "./routes/meta/meta.index";
 import { mlflowRouter } from "./routes/mlflow/mlflow.index";
@@ -77,6 +78,7 @@ export function createApp() {
   api.route("/", principalsRouter);
   api.route("/", webhooksRouter);
   api.route("/", signInLinksRouter);
+  api.route("/", importsRouter);
 
   const app = createRouter();
   app.use("*", requestId);

@@ -6,8 +6,11 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { exportArchive } from "./archive/export";
+import { restoreArchive } from "./archive/restore";
 import { type Connection, RegistryError } from "./http";
 import { modelsTable, versionsTable } from "./list";
+import { type ImportSummary, importMlflow } from "./mlflow/import";
 import { parseBytes } from "./parts";
 import { pull } from "./pull";
 import { push } from "./push";
@@ -145,7 +148,91 @@ export function buildProgram(): Command {
       print(program, await versionsTable(connection(program), name, o.limit), null),
     );
 
+  program
+    .command("import-mlflow")
+    .description(
+      "copy registered models, versions (same numbers), runs' metrics/params/datasets, aliases and artifacts from an MLflow server (admin token; safe to re-run)",
+    )
+    .requiredOption("--from <url>", "MLflow tracking/registry server, e.g. http://mlflow:5000")
+    .addOption(
+      new Option("--from-token <token>", "bearer token for the MLflow server").env("MLFLOW_TRACKING_TOKEN"),
+    )
+    .option("--models <glob>", "only models whose name matches (* and ?)")
+    .option("--dry-run", "list what would be copied; write nothing")
+    .option("--parallel <n>", "parallel downloads / uploads", positiveInt, defaultParallel)
+    .action(async (o) => {
+      const summary = await importMlflow(
+        connection(program),
+        { url: o.from, ...(o.fromToken ? { token: o.fromToken } : {}) },
+        {
+          ...(o.models ? { models: o.models } : {}),
+          dryRun: o.dryRun === true,
+          progress: showProgress(program),
+          parallel: o.parallel,
+          multipartThreshold: 16 * 1024 * 1024,
+          cacheDir: cacheDir(),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      print(program, importReport(summary), summary);
+      if (summary.models.failed + summary.versions.failed > 0) process.exitCode = 1;
+    });
+
+  program
+    .command("export")
+    .description(
+      "write every model (metadata, audit chains, policies), webhooks (no secrets) and blobs to one archive (admin)",
+    )
+    .requiredOption("--out <file>", "the archive to write (tar)")
+    .option("--models <glob>", "only models whose name matches (* and ?)")
+    .action(async (o) => {
+      const s = await exportArchive(connection(program), o.out, {
+        ...(o.models ? { models: o.models } : {}),
+        progress: showProgress(program),
+      });
+      print(
+        program,
+        `exported ${s.models} models, ${s.versions} versions, ${s.audit_entries} audit entries, ${s.webhooks} webhooks, ${s.blobs} blobs (${s.blob_bytes} bytes) -> ${s.file}`,
+        s,
+      );
+    });
+
+  program
+    .command("import")
+    .description("restore an archive written by `registry export` into an empty registry (admin)")
+    .argument("<file>", "the archive")
+    .option("--parallel <n>", "parallel parts for large blobs", positiveInt, defaultParallel)
+    .action(async (file: string, o) => {
+      const s = await restoreArchive(connection(program), file, {
+        progress: showProgress(program),
+        parallel: o.parallel,
+        cacheDir: cacheDir(),
+      });
+      const hooks = s.webhooks.map((h) => `\n  webhook ${h.id} ${h.url}: new secret ${h.secret}`).join("");
+      print(
+        program,
+        `restored ${s.models} models, ${s.versions} versions, ${s.blobs} blobs (${s.blobs_uploaded} uploaded) from ${s.file}${hooks}`,
+        s,
+      );
+    });
+
   return program;
+}
+
+function importReport(s: ImportSummary): string {
+  const lines = [
+    `${s.dry_run ? "would import" : "imported"} from ${s.from}:`,
+    `  models:   ${s.models.total} (created ${s.models.created}, already here ${s.models.already_present}, failed ${s.models.failed})`,
+    `  versions: ${s.versions.total} (${s.dry_run ? "to copy" : "imported"} ${s.versions.imported}, already here ${s.versions.already_present}, failed ${s.versions.failed})`,
+    `  aliases set: ${s.aliases_set}; bytes listed ${s.bytes.listed}, downloaded ${s.bytes.downloaded}, uploaded ${s.bytes.uploaded}`,
+  ];
+  if (s.not_copied.length > 0) {
+    lines.push(`not copied (${s.not_copied.length}):`);
+    for (const n of s.not_copied) {
+      lines.push(`  ${n.model}${n.version ? ` v${n.version}` : ""} ${n.what}: ${n.why}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 function packageVersion(): string {

@@ -231,7 +231,7 @@ export class ChangeWriter {
     now: number,
     heads: Map<string, Head>,
   ): Promise<{ statements: Statement[]; event: OutboxRow | null }> {
-    const head = heads.get(change.chain) ?? (await this.#head(change.chain));
+    const head = change.chainHead ?? heads.get(change.chain) ?? (await this.#head(change.chain));
     const entry: AuditContent = {
       chain: change.chain,
       seq: head.seq + 1,

@@ -70,6 +70,11 @@ export interface Change<T> {
    * decided after it in the same group commit numbers on from it (see ChangeWriter.headModel).
    */
   lastVersion?: number;
+  /**
+   * The chain head the change's own statements leave behind (a restore writes a whole chain): the
+   * change's audit entry links to it instead of to the head read before the batch.
+   */
+  chainHead?: { seq: number; hash: string };
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

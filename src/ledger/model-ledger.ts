@@ -15,6 +15,7 @@ import type { DatasetRow } from "../db/repos/datasets-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import type { PrincipalRow } from "../db/repos/principals-repo";
 import { findRollout, type RolloutRow } from "../db/repos/rollouts-repo";
+import type { ModelSnapshot } from "../db/repos/snapshot-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import type { Stage } from "../domain/lifecycle";
@@ -28,7 +29,7 @@ import type { RetentionPolicyView } from "../schemas/retention";
 import type { CreateRolloutInput, RolloutView } from "../schemas/rollouts";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
-import type { CreateVersionInput, VersionView } from "../schemas/versions";
+import type { CreateVersionInput, ImportVersionInput, VersionView } from "../schemas/versions";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
 import { decideCancelRequest, decideRequestApproval, decideVote } from "./approval-ops";
@@ -36,6 +37,7 @@ import { ChangeWriter, type Decide } from "./change-writer";
 import { decideRegisterDataset } from "./dataset-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
+import { decideImportVersion, type ImportResult } from "./import-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 import { decideDeleteVersion, decideRenameModel } from "./mlflow-ops";
 import {
@@ -46,6 +48,7 @@ import {
   decideUpdateModel,
 } from "./model-ops";
 import { decideSetPolicy } from "./policy-ops";
+import { decideRestoreModel } from "./restore-ops";
 import {
   decidePurgeArtifacts,
   decideRetentionArchive,
@@ -130,6 +133,23 @@ export class ModelLedger extends DurableObject<Env> {
           decideCreateVersion(this.#db, this.#writer.headModel(m), input, ctx, now),
         ),
       { group: input.parent?.model !== name && !input.copy_from },
+    );
+  }
+
+  /** Writes back a model exported by `registry export`, audit chain included (admin, empty name). */
+  restoreModel(snapshot: ModelSnapshot, ctx: ChangeContext): Promise<LedgerResult<ModelView>> {
+    return this.#change(ctx, () => decideRestoreModel(this.#db, snapshot));
+  }
+
+  /** Registers a version under the number it had in the registry it is imported from (admin). */
+  importVersion(
+    name: string,
+    version: number,
+    input: ImportVersionInput,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ImportResult>> {
+    return this.#change(ctx, (now) =>
+      this.#withModel(name, (m) => decideImportVersion(this.#db, m, version, input, ctx, now)),
     );
   }
 

@@ -55,34 +55,8 @@ export async function decideCreateVersion(
   if (!checked.ok) return checked;
   const tags = checked.value.tags;
   const version = model.lastVersion + 1;
-  const files = sortManifest(input.files);
-  const row = {
-    id: newId("ver"),
-    modelId: model.id,
-    version,
-    description: input.description,
-    stage: "None" as const,
-    status: "READY",
-    createdBy: ctx.actor.name,
-    createdAt: now,
-    updatedAt: now,
-    needsReview: false,
-    runId: input.source.run_id ?? null,
-    sourceUri: input.source.uri ?? null,
-    params: input.params,
-    metrics: input.metrics,
-    slices: input.slices,
-    datasets: input.datasets,
-    provenance: input.source,
-    parentModel: input.parent?.model ?? null,
-    parentVersion: input.parent?.version ?? null,
-    signature: input.signature ?? null,
-    modelCard: input.model_card ?? null,
-    inputExample: input.input_example ?? null,
-    files,
-    manifestDigest: await manifestDigest(files),
-    totalSize: manifestSize(files),
-  };
+  const row = await buildVersionRow(model, version, input, ctx, now);
+  const files = row.files;
   const after = {
     version,
     manifest_digest: row.manifestDigest,
@@ -117,14 +91,58 @@ export async function decideCreateVersion(
       lastVersion: version,
       // A new version is answered from the row just written: nothing else can have changed it
       // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
-      respond: async () =>
-        toVersionView(model.name, {
-          ...row,
-          tags: JSON.stringify(Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)))),
-          aliases: "[]",
-        }),
+      respond: async () => viewOfNewRow(model, row, tags),
     },
   };
+}
+
+export type NewVersionRow = Awaited<ReturnType<typeof buildVersionRow>>;
+
+/** The row a new version is written as (shared by registration and import). */
+export async function buildVersionRow(
+  model: ModelRow,
+  version: number,
+  input: CreateVersionInput,
+  ctx: ChangeContext,
+  now: number,
+) {
+  const files = sortManifest(input.files);
+  return {
+    id: newId("ver"),
+    modelId: model.id,
+    version,
+    description: input.description,
+    stage: "None" as VersionRow["stage"],
+    status: "READY",
+    createdBy: ctx.actor.name,
+    createdAt: now,
+    updatedAt: now,
+    needsReview: false,
+    runId: input.source.run_id ?? null,
+    sourceUri: input.source.uri ?? null,
+    params: input.params,
+    metrics: input.metrics,
+    slices: input.slices,
+    datasets: input.datasets,
+    provenance: input.source,
+    parentModel: input.parent?.model ?? null,
+    parentVersion: input.parent?.version ?? null,
+    signature: input.signature ?? null,
+    modelCard: input.model_card ?? null,
+    inputExample: input.input_example ?? null,
+    files,
+    manifestDigest: await manifestDigest(files),
+    totalSize: manifestSize(files),
+  };
+}
+
+/** A version's view built from the row just written (no alias can point at it yet). */
+export function viewOfNewRow(model: ModelRow, row: NewVersionRow, tags: Record<string, string>): VersionView {
+  return toVersionView(model.name, {
+    ...row,
+    tags: JSON.stringify(Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)))),
+    aliases: "[]",
+  });
 }
 
 type VersionChange = Omit<Change<VersionView>, "chain" | "modelName" | "event" | "respond"> & {

@@ -67,6 +67,10 @@ export const ERROR_STATUS = {
   ROLLOUT_NOT_DUE: 409,
   ROLLOUT_GUARDS_UNDECIDED: 409,
   ROLLOUT_IN_PROGRESS: 409,
+  // ---- adoption: imports under original version numbers (issue 17) ----
+  VERSION_EXISTS: 409,
+  VERSION_NUMBER_TAKEN: 409,
+  AUDIT_CHAIN_BROKEN: 422,
   INTERNAL: 500,
   // ---- governance and lineage, complete (issue #19) ----
   DATASET_NOT_FOUND: 404,

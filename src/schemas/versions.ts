@@ -134,4 +134,25 @@ export const VersionSchema = z
   .openapi("ModelVersion");
 
 export type CreateVersionInput = z.infer<typeof CreateVersionSchema>;
+
+// --- issue 17: importing a version under its original number ---
+export const ImportedFromSchema = z
+  .strictObject({
+    from: z.string().min(1).max(2048).openapi({ example: "https://mlflow.example.com" }),
+    stage: z.enum(["None", "Staging", "Production", "Archived"]).default("None"),
+    status: z.enum(["READY", "PENDING_REGISTRATION", "FAILED_REGISTRATION"]).default("READY"),
+    created_by: z
+      .string()
+      .max(256)
+      .default("")
+      .openapi({ description: "the source's user_id (MLflow often leaves it empty)" }),
+    created_at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    updated_at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .openapi("ImportedFrom");
+
+export const ImportVersionSchema = CreateVersionSchema.extend({ imported: ImportedFromSchema }).openapi(
+  "ImportVersion",
+);
+export type ImportVersionInput = z.infer<typeof ImportVersionSchema>;
 export type VersionView = z.infer<typeof VersionSchema>;

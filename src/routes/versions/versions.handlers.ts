@@ -8,6 +8,7 @@ import { manifestProblems } from "../../domain/version-record";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
+import type { CreateVersionInput } from "../../schemas/versions";
 import { assertManifestBlobs } from "../../storage/blobs";
 import { assertVisible, changeContext, idempotentContext, modelRowOr404 } from "../context";
 import { copyInput } from "./version-copy";
@@ -19,6 +20,15 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
   const { name } = c.req.valid("param");
   assertVisible(c, name);
   const input = await copyInput(c, c.req.valid("json"));
+  await checkVersionInput(c.env, input);
+  const result = await ledgerFor(c.env, name).createVersion(name, input, await idempotentContext(c, input));
+  const version = unwrap(result);
+  c.header("location", `/api/v1/models/${encodeURIComponent(name)}/versions/${version.version}`);
+  return c.json(version, result.ok && result.replayed ? 200 : 201);
+};
+
+/** What registration checks before the ledger: manifest, signature, example, size, stored blobs. */
+export async function checkVersionInput(env: Env, input: CreateVersionInput): Promise<void> {
   const problems = manifestProblems(input.files);
   if (problems.length > 0) throw new ApiError("INVALID_ARGUMENT", "the file manifest is invalid", problems);
   const signature = parseSignature(input.signature);
@@ -43,12 +53,8 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
     );
   }
   // Blobs are never deleted while referenced, so checking before the ledger call cannot go stale.
-  await assertManifestBlobs(c.env, input.files);
-  const result = await ledgerFor(c.env, name).createVersion(name, input, await idempotentContext(c, input));
-  const version = unwrap(result);
-  c.header("location", `/api/v1/models/${encodeURIComponent(name)}/versions/${version.version}`);
-  return c.json(version, result.ok && result.replayed ? 200 : 201);
-};
+  await assertManifestBlobs(env, input.files);
+}
 
 export const listVersions: Handler<"listVersions"> = async (c) => {
   const { name } = c.req.valid("param");

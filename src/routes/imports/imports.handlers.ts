@@ -1,0 +1,41 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import { readModelSnapshot } from "../../db/repos/snapshot-repo";
+import type { AppEnv } from "../../env";
+import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { ApiError } from "../../lib/problem";
+import { assertManifestBlobs } from "../../storage/blobs";
+import { assertVisible, changeContext } from "../context";
+import { checkVersionInput } from "../versions/versions.handlers";
+import type * as routes from "./imports.routes";
+
+type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
+
+export const importVersion: Handler<"importVersion"> = async (c) => {
+  const { name, version } = c.req.valid("param");
+  assertVisible(c, name);
+  const input = c.req.valid("json");
+  await checkVersionInput(c.env, input);
+  const result = unwrap(await ledgerFor(c.env, name).importVersion(name, version, input, changeContext(c)));
+  return c.json(result.version, result.created ? 201 : 200);
+};
+
+export const exportModel: Handler<"exportModel"> = async (c) => {
+  const { name } = c.req.valid("param");
+  assertVisible(c, name);
+  const snapshot = await readModelSnapshot(createDb(c.env.DB), name);
+  if (!snapshot) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  return c.json(snapshot, 200);
+};
+
+export const restoreModel: Handler<"restoreModel"> = async (c) => {
+  const snapshot = c.req.valid("json");
+  assertVisible(c, snapshot.model.name);
+  // Blobs are never deleted while referenced, so checking before the ledger call cannot go stale.
+  await assertManifestBlobs(
+    c.env,
+    snapshot.versions.flatMap((v) => v.files),
+  );
+  const ledger = ledgerFor(c.env, snapshot.model.name);
+  return c.json(unwrap(await ledger.restoreModel(snapshot, changeContext(c))), 201);
+};
