@@ -17,6 +17,7 @@ import { lineageRouter } from "./routes/lineage/lineage.index";
 import { metaRouter } from "./routes/meta/meta.index";
 import { mlflowRouter } from "./routes/mlflow/mlflow.index";
 import { modelsRouter } from "./routes/models/models.index";
+import { recipesRouter } from "./routes/recipes/recipes.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
 import { searchRouter } from "./routes/search/search.index";
@@ -55,6 +56,7 @@ export function createApp() {
   api.route("/", blobsRouter);
   api.route("/", uploadsRouter);
   api.route("/", filesRouter);
+  api.route("/", recipesRouter);
   api.route("/", modelsRouter);
   api.route("/", versionsRouter);
   api.route("/", searchRouter);

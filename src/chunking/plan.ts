@@ -33,22 +33,19 @@ function cover(segments: Span[], fileSize: number): Span[] {
 export function planTensorChunks(segments: Span[], fileSize: number, bounds: ChunkBounds): Span[] {
   const chunks: Span[] = [];
   let group: Span | null = null;
-  const flush = () => {
-    if (group) chunks.push(group);
-    group = null;
-  };
   for (const s of cover(segments, fileSize)) {
     if (s.length >= bounds.groupBytes) {
-      flush();
+      if (group) chunks.push(group);
+      group = null;
       chunks.push(...split(s, bounds.maxBytes));
-      continue;
+    } else if (group && group.length + s.length <= bounds.groupBytes) {
+      group = { offset: group.offset, length: group.length + s.length };
+    } else {
+      if (group) chunks.push(group);
+      group = { ...s };
     }
-    const open: Span | null = group;
-    if (open && open.length + s.length > bounds.groupBytes) flush();
-    const current: Span | null = group;
-    group = current ? { offset: current.offset, length: current.length + s.length } : { ...s };
   }
-  flush();
+  if (group) chunks.push(group);
   return chunks;
 }
 

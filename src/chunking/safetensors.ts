@@ -30,7 +30,9 @@ export function safetensorsSegments(prefix: Uint8Array, fileSize: number): Heade
   let header: unknown;
   try {
     header = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(prefix.subarray(8, 8 + headerLength)),
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+        prefix.subarray(8, 8 + headerLength),
+      ),
     );
   } catch {
     return { kind: "not-this-format" };

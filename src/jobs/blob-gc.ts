@@ -11,6 +11,7 @@ import {
   referencedDigests,
   unmark,
 } from "../db/repos/blob-gc-repo";
+import { chunkIsReferenced, dropRecipesUsing, referencedChunkHexes } from "../db/repos/recipes-repo";
 import { type BlobGcPlan, planBlobGc, type StoredBlob } from "../domain/blob-gc-plan";
 import { deleteBlob } from "../storage/blob-gc-store";
 
@@ -27,7 +28,9 @@ export async function collectBlobs(
   stored: StoredBlob[],
   opts: { now: number; dryRun: boolean },
 ): Promise<BlobGcResult> {
-  const plan: BlobGcPlan = planBlobGc(stored, await referencedDigests(db), await readMarks(db), opts.now);
+  // Issue 16: a chunk lives while any remaining version names a file whose recipe uses it.
+  const referenced = new Set([...(await referencedDigests(db)), ...(await referencedChunkHexes(db))]);
+  const plan: BlobGcPlan = planBlobGc(stored, referenced, await readMarks(db), opts.now);
   const result: BlobGcResult = { deleted: [], marked: plan.mark.length, bytesFreed: 0, failures: 0 };
   const describe = (b: { hex: string; size: number; reason: string }) => ({
     digest: `sha256:${b.hex}`,
@@ -43,11 +46,12 @@ export async function collectBlobs(
   const unmarked = [...plan.unmark];
   for (const blob of plan.delete) {
     try {
-      if (await isReferenced(db, blob.hex)) {
+      if ((await isReferenced(db, blob.hex)) || (await chunkIsReferenced(db, blob.hex))) {
         unmarked.push(blob.hex);
         continue;
       }
       await deleteBlob(env, blob.hex);
+      await dropRecipesUsing(db, blob.hex);
       unmarked.push(blob.hex);
       result.deleted.push(describe(blob));
       result.bytesFreed += blob.size;

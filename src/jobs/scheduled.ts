@@ -1,6 +1,7 @@
 /** The cron entry: which job runs on which trigger (see wrangler.toml `[triggers]`). */
 import { sweepOutbox } from "./outbox-sweep";
 import { runRetention } from "./retention";
+import { sweepVerification } from "./verify-files";
 
 export const FREQUENT_CRON = "*/5 * * * *";
 /** Daily: retention policies, blob GC and stale multipart uploads (src/jobs/retention.ts). */
@@ -14,6 +15,7 @@ export async function runScheduled(
   const results: Record<string, unknown> = {};
   // The outbox sweep runs on every trigger: it is cheap, and losing events is not an option.
   results.outbox = await sweepOutbox(env, now);
+  results.verification = await sweepVerification(env, now);
   if (controller.cron === DAILY_CRON) {
     const run = await runRetention(env, {
       now,

@@ -47,6 +47,7 @@ import {
   type RetentionActionResult,
 } from "./retention-ops";
 import { decideCreateToken, decideRevokeToken } from "./token-ops";
+import { decideSettleVerification } from "./verification-ops";
 import {
   decideCreateVersion,
   decideDeleteVersionTag,
@@ -369,6 +370,18 @@ export class ModelLedger extends DurableObject<Env> {
   ): Promise<LedgerResult<RetentionActionResult>> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decidePurgeArtifacts(this.#db, m, v, asOf, now)),
+    );
+  }
+
+  // ---- chunked files (issue 16): a pending version becomes READY or FAILED_REGISTRATION ----
+
+  /**
+   * Settles a PENDING_REGISTRATION version once the server has hashed its chunked files; answers
+   * VERSION_NOT_READY while some are still unverified. Called by the verify queue, never by a route.
+   */
+  settleVerification(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<VersionView>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideSettleVerification(this.#db, m, v, now)),
     );
   }
 

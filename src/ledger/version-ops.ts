@@ -18,6 +18,7 @@ import { manifestDigest, manifestSize, sortManifest } from "../domain/version-re
 import { newId } from "../lib/ids";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+import { filesVerdict } from "./verification-ops";
 
 const view = (db: Db, model: ModelRow, version: number) => async () => {
   const found = await readVersionView(db, model, version);
@@ -44,13 +45,15 @@ export async function decideCreateVersion(
   }
   const version = model.lastVersion + 1;
   const files = sortManifest(input.files);
+  // Issue 16: a file stored in chunks counts only once the server has hashed it (Invariant 2).
+  const { status } = await filesVerdict(db, files);
   const row = {
     id: newId("ver"),
     modelId: model.id,
     version,
     description: input.description,
     stage: "None" as const,
-    status: "READY",
+    status,
     createdBy: ctx.actor.name,
     createdAt: now,
     updatedAt: now,
@@ -70,7 +73,13 @@ export async function decideCreateVersion(
     manifestDigest: await manifestDigest(files),
     totalSize: manifestSize(files),
   };
-  const after = { version, manifest_digest: row.manifestDigest, run_id: row.runId, stage: "None" };
+  const after = {
+    version,
+    manifest_digest: row.manifestDigest,
+    run_id: row.runId,
+    stage: "None",
+    ...(status === "READY" ? {} : { status }),
+  };
   return {
     ok: true,
     value: {

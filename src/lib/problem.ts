@@ -54,6 +54,8 @@ export const ERROR_STATUS = {
   // ---- retention (issue #6) ----
   RETENTION_NOT_ELIGIBLE: 409,
   ARTIFACTS_PURGED: 410,
+  // ---- chunked files (issue 16) ----
+  VERSION_NOT_READY: 409,
   INTERNAL: 500,
 } as const;
 
