@@ -88,7 +88,14 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
 export async function missingBlobs(env: Env, digests: string[]): Promise<string[]> {
   const unique = [...new Set(digests)].slice(0, ARTIFACT_LIMITS.checkDigests);
   const sizes = await mapLimited(unique, 32, (d) => blobSize(env, digestHex(d)));
-  return unique.filter((_, i) => sizes[i] === null);
+  const missing = unique.filter((_, i) => sizes[i] === null);
+  if (missing.length === 0) return missing;
+  // Issue 16: a file stored in chunks is present once its recipe is stored (and not failed).
+  const recipes = await recipeStatuses(createDb(env.DB), missing.map(digestHex));
+  return missing.filter((d) => {
+    const status = recipes.get(digestHex(d))?.status;
+    return status === undefined || status === "failed";
+  });
 }
 
 /**
