@@ -1,6 +1,6 @@
 /**
- * Turns tensor segments into chunk spans: small neighbours grouped up to `groupBytes`, large tensors
- * split into equal pieces of at most `maxBytes`, gaps between segments covered, the whole file
+ * Turns tensor segments into chunk spans: tensors under `soloBytes` grouped with small neighbours up to
+ * `groupBytes`, others in chunks of their own, split into equal pieces of at most `maxBytes`, gaps between segments covered, the whole file
  * covered exactly once. Pure; the same segments and bounds give the same spans on every machine.
  */
 import type { ChunkBounds, Span } from "./bounds";
@@ -34,7 +34,7 @@ export function planTensorChunks(segments: Span[], fileSize: number, bounds: Chu
   const chunks: Span[] = [];
   let group: Span | null = null;
   for (const s of cover(segments, fileSize)) {
-    if (s.length >= bounds.groupBytes) {
+    if (s.length >= bounds.soloBytes) {
       if (group) chunks.push(group);
       group = null;
       chunks.push(...split(s, bounds.maxBytes));

@@ -18,9 +18,13 @@ export interface ChunkPushReport {
   bytes_reused: number;
 }
 
-/** Bounds scaled from one size (`--chunk-size`): the largest chunk; groups and CDC average a quarter. */
+/**
+ * Bounds scaled from one size (`--chunk-size`): the largest chunk; groups and the CDC average a
+ * quarter of it; tensors of a 256th or more (64 KiB at the default 16 MiB) get chunks of their own.
+ */
 export function boundsFor(maxBytes: number): ChunkBounds {
   return {
+    soloBytes: Math.max(1, Math.floor(maxBytes / 256)),
     groupBytes: Math.max(1, Math.floor(maxBytes / 4)),
     maxBytes,
     cdcMin: Math.max(1, Math.floor(maxBytes / 16)),

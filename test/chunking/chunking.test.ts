@@ -14,6 +14,7 @@ import {
 import { ggufFile, noise, safetensorsFile } from "../support/tensor-files";
 
 const SMALL: ChunkBounds = {
+  soloBytes: 1 * KiB,
   groupBytes: 4 * KiB,
   maxBytes: 16 * KiB,
   cdcMin: 1 * KiB,

@@ -4,6 +4,7 @@ import { api } from "./api";
 import { putBlob, sha256 } from "./blobs";
 
 export const TEST_BOUNDS: ChunkBounds = {
+  soloBytes: 1 * KiB,
   groupBytes: 2 * KiB,
   maxBytes: 8 * KiB,
   cdcMin: 1 * KiB,
