@@ -13,7 +13,7 @@ import { register } from "tsx/esm/api";
 import { markdownTable, now, progress, round } from "./lib/measure.mjs";
 
 register();
-const { chunkBytes, DEFAULT_BOUNDS, KiB, MiB } = await import("../../src/chunking/index.ts");
+const { chunkBytes, DEFAULT_BOUNDS, KiB } = await import("../../src/chunking/index.ts");
 
 const { values: args } = parseArgs({ options: { scale: { type: "string", default: "1" } } });
 const SCALE = Number(args.scale);
