@@ -21,6 +21,7 @@ import { recipesRouter } from "./routes/recipes/recipes.index";
 import { resolveRouter } from "./routes/resolve/resolve.index";
 import { retentionRouter } from "./routes/retention/retention.index";
 import { searchRouter } from "./routes/search/search.index";
+import { storageRouter } from "./routes/storage/storage.index";
 import { tokensRouter } from "./routes/tokens/tokens.index";
 import { uploadsRawRouter, uploadsRouter } from "./routes/uploads/uploads.index";
 import { versionsRouter } from "./routes/versions/versions.index";
@@ -57,6 +58,7 @@ export function createApp() {
   api.route("/", uploadsRouter);
   api.route("/", filesRouter);
   api.route("/", recipesRouter);
+  api.route("/", storageRouter);
   api.route("/", modelsRouter);
   api.route("/", versionsRouter);
   api.route("/", searchRouter);

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeVerify } from "../../src/jobs/verify-files";
 import type { VerifyMessage } from "../../src/storage/chunked-files";
-import { api, createModel, json, uniqueName } from "../support/api";
+import { api, createModel, createToken, json, uniqueName } from "../support/api";
 import { bytesOf, rawCall, sha256 } from "../support/blobs";
 import { putRecipe, registerFiles, uploadChunks } from "../support/chunked";
 import { noise, safetensorsFile } from "../support/tensor-files";
@@ -182,5 +182,44 @@ describe("chunked files", () => {
     });
     expect(wrongSize.status).toBe(422);
     expect((await api("GET", `/api/v1/recipes/${file.digest}`)).status).toBe(404);
+  });
+});
+
+describe("storage accounting", () => {
+  it("counts logical bytes against distinct stored objects; shared chunks once; scoped and admin-only", async () => {
+    const tensors = Array.from({ length: 6 }, (_, i) => ({
+      name: `t${i}`,
+      bytes: noise(5000, 500 + i + (Date.now() % 1000)),
+    }));
+    const baseBytes = safetensorsFile(tensors);
+    const tunedBytes = safetensorsFile(
+      tensors.map((t, i) => (i === 5 ? { ...t, bytes: noise(5000, 7) } : t)),
+    );
+    const base = await uploadChunks("m.safetensors", baseBytes);
+    const tuned = await uploadChunks("m.safetensors", tunedBytes);
+    await putRecipe(base);
+    await putRecipe(tuned);
+    const name = uniqueName("acct");
+    await createModel(name);
+    await registerFiles(name, [{ path: "m.safetensors", file: base }]);
+    await registerFiles(name, [{ path: "m.safetensors", file: tuned }]);
+    const report = await json<Record<string, number>>(await api("GET", `/api/v1/storage?model=${name}`));
+    const distinct = new Map([...base.chunks, ...tuned.chunks].map((c) => [c.digest, c.size]));
+    expect(report).toMatchObject({
+      versions: 2,
+      logical_bytes: base.size + tuned.size,
+      files: 2,
+      chunked_files: 2,
+      chunks: distinct.size,
+      objects: distinct.size,
+      stored_bytes: [...distinct.values()].reduce((n, s) => n + s, 0),
+    });
+    expect(report.dedup_ratio).toBeGreaterThan(1.5);
+    expect(report.estimated_monthly_usd).toBeGreaterThanOrEqual(0);
+
+    const viewer = await createToken("viewer", ["other-*"]);
+    expect((await api("GET", `/api/v1/storage?model=${name}`, { token: viewer })).status).toBe(404);
+    expect((await api("GET", "/api/v1/storage", { token: viewer })).status).toBe(403);
+    expect((await api("GET", "/api/v1/storage")).status).toBe(200);
   });
 });
