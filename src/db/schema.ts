@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { MetricGate } from "../domain/policy";
+import { type MetricGate, type RegistrationGates, SIGNATURE_COMPATIBILITY } from "../domain/policy";
 import type { Dataset, FileEntry, Provenance } from "../domain/version-record";
 
 type Json = Record<string, unknown>;
@@ -66,6 +66,8 @@ export const modelVersions = sqliteTable(
     files: text("files", { mode: "json" }).$type<FileEntry[]>().notNull(),
     manifestDigest: text("manifest_digest").notNull(),
     totalSize: integer("total_size").notNull().default(0),
+    /** A sample input, checked against the signature at registration (issue #19, 0012). */
+    inputExample: text("input_example", { mode: "json" }).$type<unknown>(),
   },
   (t) => [
     uniqueIndex("model_versions_model_version_unique").on(t.modelId, t.version),
@@ -277,6 +279,14 @@ export const policies = sqliteTable("policies", {
   protectedAliases: text("protected_aliases", { mode: "json" }).$type<string[]>().notNull(),
   updatedAt: integer("updated_at").notNull(),
   updatedBy: text("updated_by").notNull(),
+  // issue #19 (0012): compatibility gate, registration gates, dataset catalogue requirement
+  signatureCompatibility: text("signature_compatibility", { enum: SIGNATURE_COMPATIBILITY })
+    .notNull()
+    .default("any"),
+  registrationGates: text("registration_gates", { mode: "json" }).$type<RegistrationGates>(),
+  requireRegisteredDatasets: integer("require_registered_datasets", { mode: "boolean" })
+    .notNull()
+    .default(false),
 });
 
 /** A request to move a version to Production; decided by approvers other than the requester. */
@@ -298,9 +308,12 @@ export const approvalRequests = sqliteTable(
     requiredApprovals: integer("required_approvals").notNull(),
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
+    /** The signature compatibility report when the request was opened (issue #19). */
+    compatibility: text("compatibility", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     index("approval_requests_status_idx").on(t.status, t.createdAt),
+    index("approval_requests_requester_idx").on(t.requesterId, t.createdAt),
     index("approval_requests_version_idx").on(t.modelId, t.version),
     uniqueIndex("approval_requests_one_pending").on(t.modelId, t.version).where(sql`status = 'pending'`),
   ],
@@ -482,4 +495,28 @@ export const fileChunks = sqliteTable(
     size: integer("size").notNull(),
   },
   (t) => [primaryKey({ columns: [t.fileHex, t.idx] }), index("file_chunks_chunk_idx").on(t.chunkHex)],
+);
+
+// --- issue 19: dataset catalogue (migrations/0012_governance_complete.sql) ---
+
+/** A registered dataset version; lineage edges point here when a version's dataset matches one. */
+export const datasets = sqliteTable(
+  "datasets",
+  {
+    id: text("id").primaryKey(),
+    uri: text("uri").notNull(),
+    /** '' when the dataset has no version of its own (the uri names one snapshot). */
+    version: text("version").notNull().default(""),
+    digest: text("digest"),
+    description: text("description").notNull().default(""),
+    schema: text("schema", { mode: "json" }).$type<Json>(),
+    owner: text("owner").notNull(),
+    tags: text("tags", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("datasets_uri_version_unique").on(t.uri, t.version),
+    index("datasets_digest_idx").on(t.digest),
+  ],
 );

@@ -44,26 +44,37 @@ export type ChainVerdict =
   | { ok: true; entries: number; head: string }
   | { ok: false; entries: number; broken_at_seq: number; reason: string };
 
-/** Recomputes a chain (entries in seq order) and reports the first broken link. */
-export async function verifyChain(entries: (AuditContent & { hash: string })[]): Promise<ChainVerdict> {
-  let prev = GENESIS_HASH;
-  for (const [i, entry] of entries.entries()) {
-    const expectedSeq = i + 1;
-    if (entry.seq !== expectedSeq) {
-      return { ok: false, entries: entries.length, broken_at_seq: expectedSeq, reason: "missing entry" };
-    }
-    if (entry.prevHash !== prev) {
-      return { ok: false, entries: entries.length, broken_at_seq: entry.seq, reason: "prev_hash mismatch" };
-    }
-    if ((await auditHash(entry)) !== entry.hash) {
-      return {
-        ok: false,
-        entries: entries.length,
-        broken_at_seq: entry.seq,
-        reason: "content hash mismatch",
-      };
-    }
+/** Where a verification stands: the last verified entry (seq 0 and the genesis hash before the first). */
+export interface ChainPosition {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Verifies the next entries of a chain after `from` (issue #19: long chains are verified page by
+ * page in bounded memory and a verification can resume). `entries` counts entries verified so far.
+ */
+export async function verifySegment(
+  from: ChainPosition,
+  entries: (AuditContent & { hash: string })[],
+): Promise<
+  { ok: true; head: ChainPosition } | { ok: false; entries: number; broken_at_seq: number; reason: string }
+> {
+  let prev = from.hash;
+  let seq = from.seq;
+  for (const entry of entries) {
+    const expectedSeq = seq + 1;
+    const broken = (at: number, reason: string) => ({
+      ok: false as const,
+      entries: seq,
+      broken_at_seq: at,
+      reason,
+    });
+    if (entry.seq !== expectedSeq) return broken(expectedSeq, "missing entry");
+    if (entry.prevHash !== prev) return broken(entry.seq, "prev_hash mismatch");
+    if ((await auditHash(entry)) !== entry.hash) return broken(entry.seq, "content hash mismatch");
     prev = entry.hash;
+    seq = entry.seq;
   }
-  return { ok: true, entries: entries.length, head: prev };
+  return { ok: true, head: { seq, hash: prev } };
 }

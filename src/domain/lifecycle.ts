@@ -31,6 +31,8 @@ export interface TransitionFacts {
   approved: boolean;
   /** Gates the version fails; consulted only when it enters Staging or is fast-tracked from None. */
   failedGates: FailedGate[];
+  /** Signature compatibility gates the edge fails; the ledger passes them only where the policy guards. */
+  compatibilityFailures?: FailedGate[] | undefined;
   reason?: string | null | undefined;
 }
 
@@ -89,12 +91,13 @@ export function decideTransition(f: TransitionFacts): TransitionVerdict {
     );
   }
   const gated = f.to === "Staging" || (f.kind === "fast_track" && f.from === "None");
-  if (gated && f.failedGates.length > 0) {
+  const failed = [...(gated ? f.failedGates : []), ...(f.compatibilityFailures ?? [])];
+  if (failed.length > 0) {
     return {
       ok: false,
       code: "GATE_FAILED",
-      detail: `the version fails ${f.failedGates.length} evaluation gate(s): ${f.failedGates.map((g) => g.gate).join(", ")}`,
-      failedGates: f.failedGates,
+      detail: `the version fails ${failed.length} evaluation gate(s): ${failed.map((g) => g.gate).join(", ")}`,
+      failedGates: failed,
     };
   }
   return { ok: true, needsReview: f.kind === "fast_track" };

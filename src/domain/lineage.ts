@@ -29,6 +29,8 @@ export interface LineageNode {
   uri?: string;
   dataset_version?: string | null;
   digest?: string | null;
+  /** The dataset catalogue entry (`dst_…`) this node is, or null when it is not catalogued (issue #19). */
+  dataset_id?: string | null;
   run_id?: string;
   experiment_id?: string | null;
   code_repo?: string | null;

@@ -35,6 +35,13 @@ export function renderMarkdown(card: ModelCard): string {
     const note = s.source === "auto" ? "\n\n_Filled in from registry metadata._" : "";
     return `## ${s.title}\n\n${s.text}${s.table ? `\n\n${markdownTable(s.table)}` : ""}${note}`;
   });
+  if (card.input_example !== undefined) {
+    // Fenced with more backticks than the JSON's longest run, so the example cannot end the block.
+    const json = JSON.stringify(card.input_example, null, 2);
+    const longest = Math.max(0, ...(json.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(Math.max(3, longest + 1));
+    body.push(`## Input example\n\n${fence}json\n${json}\n${fence}`);
+  }
   return `${front}\n# Model card: ${card.name} v${card.version}\n\n${body.join("\n\n")}\n`;
 }
 
@@ -65,6 +72,10 @@ export function renderHtml(card: ModelCard): string {
         `<section id="${s.id}" class="${s.source}"><h2>${escapeHtml(s.title)}</h2>\n${paragraphs(s.text)}${s.table ? `\n${htmlTable(s.table)}` : ""}${s.source === "auto" ? '\n<p class="note">Filled in from registry metadata.</p>' : ""}</section>`,
     )
     .join("\n");
+  const example =
+    card.input_example === undefined
+      ? ""
+      : `\n<section id="input_example"><h2>Input example</h2>\n<pre>${escapeHtml(JSON.stringify(card.input_example, null, 2))}</pre></section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -72,7 +83,7 @@ export function renderHtml(card: ModelCard): string {
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 .missing p{color:#888}.note{font-size:.85em;color:#666}.stage{font-weight:600}</style></head>
 <body><h1>${title}</h1><p class="stage">Stage: ${escapeHtml(card.stage)}</p>
-${sections}
+${sections}${example}
 </body></html>
 `;
 }

@@ -64,6 +64,7 @@ export interface CardInput {
   source: Provenance;
   parent: { model: string; version: number } | null;
   model_card: Record<string, unknown> | null;
+  input_example?: unknown;
 }
 
 export interface ModelCard {
@@ -73,6 +74,8 @@ export interface ModelCard {
   /** Hugging Face-style metadata (the Markdown front matter). */
   metadata: Record<string, unknown>;
   sections: CardSection[];
+  /** A sample input checked against the signature at registration (issue #19), shown verbatim. */
+  input_example?: unknown;
 }
 
 const EVAL_ROLES = new Set(["evaluation", "validation", "test", "eval"]);
@@ -197,5 +200,6 @@ export function buildModelCard(v: CardInput): ModelCard {
       ],
     },
     sections,
+    ...(v.input_example !== undefined ? { input_example: v.input_example } : {}),
   };
 }

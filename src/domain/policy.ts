@@ -17,12 +17,32 @@ export interface MetricGate {
   slice?: string | null | undefined;
 }
 
+/**
+ * How a version's signature must relate to Production's and the previous version's (issue #19):
+ * `any` does not look; `no_breaking` refuses a breaking change on None→Staging and on the way to
+ * Production; `no_breaking_without_approval` lets it into Staging but only an approval request
+ * (which shows the report) takes it to Production: a fast-track of a breaking change is refused.
+ */
+export const SIGNATURE_COMPATIBILITY = ["any", "no_breaking", "no_breaking_without_approval"] as const;
+export type SignatureCompatibility = (typeof SIGNATURE_COMPATIBILITY)[number];
+
+/** Gates checked when a version is registered; `tag` registers a failing one as a `candidate`. */
+export interface RegistrationGates {
+  gates: MetricGate[];
+  require: string[];
+  on_fail: "refuse" | "tag";
+}
+
 export interface Policy {
   gates: MetricGate[];
   /** `signature`, `dataset`, `model_card` or `model_card.<field>`. */
   require: string[];
   required_approvals: number;
   protected_aliases: string[];
+  signature_compatibility: SignatureCompatibility;
+  registration_gates: RegistrationGates | null;
+  /** Every dataset a version names must be in the catalogue (`POST /datasets`). */
+  require_registered_datasets: boolean;
 }
 
 /** What applies when a model has no policy: no gates, one approval for Production. */
@@ -31,7 +51,13 @@ export const DEFAULT_POLICY: Policy = {
   require: [],
   required_approvals: 1,
   protected_aliases: [],
+  signature_compatibility: "any",
+  registration_gates: null,
+  require_registered_datasets: false,
 };
+
+/** The tag a registration gets under `registration_gates`: passed, or registered anyway. */
+export const VALIDATION_TAG = "validation_status";
 
 /** The parts of a version the gates look at. */
 export interface GateSubject {

@@ -5,6 +5,7 @@
  */
 import { commitBatch, type Db } from "../db/client";
 import {
+  claimMark,
   isReferenced,
   markUnreferenced,
   readMarks,
@@ -26,11 +27,17 @@ export async function collectBlobs(
   env: Env,
   db: Db,
   stored: StoredBlob[],
-  opts: { now: number; dryRun: boolean },
+  opts: {
+    now: number;
+    dryRun: boolean;
+    /** Runs between a blob's last reference check and its claim: lets a test force the race. */
+    beforeClaim?: (hex: string) => Promise<void>;
+  },
 ): Promise<BlobGcResult> {
+  const marks = await readMarks(db);
   // Issue 16: a chunk lives while any remaining version names a file whose recipe uses it.
   const referenced = new Set([...(await referencedDigests(db)), ...(await referencedChunkHexes(db))]);
-  const plan: BlobGcPlan = planBlobGc(stored, referenced, await readMarks(db), opts.now);
+  const plan: BlobGcPlan = planBlobGc(stored, referenced, marks, opts.now);
   const result: BlobGcResult = { deleted: [], marked: plan.mark.length, bytesFreed: 0, failures: 0 };
   const describe = (b: { hex: string; size: number; reason: string }) => ({
     digest: `sha256:${b.hex}`,
@@ -50,6 +57,9 @@ export async function collectBlobs(
         unmarked.push(blob.hex);
         continue;
       }
+      await opts.beforeClaim?.(blob.hex);
+      // A registration that took the blob since the check cleared its mark in its own batch: keep it.
+      if (!(await claimMark(db, blob.hex, marks.get(blob.hex) ?? opts.now))) continue;
       await deleteBlob(env, blob.hex);
       await dropRecipesUsing(db, blob.hex);
       unmarked.push(blob.hex);

@@ -18,9 +18,19 @@ import { readPolicy } from "../db/repos/policies-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
 import { canRequestApproval } from "../domain/lifecycle";
 import { satisfies } from "../domain/roles";
+import { type CompatAgainst, compatibilityFailures, compatibilityGuards } from "../domain/signature-gate";
 import { newId } from "../lib/ids";
 import type { ApprovalRequestView } from "../schemas/governance";
+import { compatibilityAgainst } from "./compatibility";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+
+/** What an approval request keeps of the compatibility reports (shown to approvers). */
+function compatibilitySummary(comparisons: CompatAgainst[]) {
+  return {
+    breaking: comparisons.some((c) => c.report.breaking),
+    comparisons: comparisons.map((c) => ({ against: c.against, version: c.version, ...c.report })),
+  };
+}
 
 const requestView = (db: Db, id: string) => async () => {
   const found = await readRequestView(db, id);
@@ -50,8 +60,29 @@ export async function decideRequestApproval(
     );
   }
   const policy = await readPolicy(db, model.id);
+  // Approvers see what the version breaks; under `no_breaking` a breaking version is refused here.
+  const comparisons = await compatibilityAgainst(db, model.id, version);
+  const edge = { from: version.stage, to: "Production" as const, kind: "request" as const };
+  const failed = compatibilityGuards(policy.signature_compatibility, edge)
+    ? compatibilityFailures(comparisons)
+    : [];
+  if (failed.length > 0) {
+    return fail(
+      "GATE_FAILED",
+      `the version fails ${failed.length} evaluation gate(s): ${failed.map((g) => g.gate).join(", ")}`,
+      failed.map((g) => ({ path: g.gate, message: g.message })),
+      { failed_gates: failed },
+    );
+  }
+  const compatibility = compatibilitySummary(comparisons);
   const id = newId("apr");
-  const after = { id, status: "pending", to: "Production", required_approvals: policy.required_approvals };
+  const after = {
+    id,
+    status: "pending",
+    to: "Production",
+    required_approvals: policy.required_approvals,
+    breaking: compatibility.breaking,
+  };
   return {
     ok: true,
     value: {
@@ -67,6 +98,7 @@ export async function decideRequestApproval(
           status: "pending",
           requiredApprovals: policy.required_approvals,
           createdAt: now,
+          compatibility,
         }),
       ],
       chain: model.id,
@@ -150,6 +182,44 @@ export async function decideVote(
       after,
       event: {
         type,
+        modelId: model.id,
+        version: request.version,
+        data: { request_id: request.id, before, after, comment },
+      },
+      respond: requestView(db, request.id),
+    },
+  };
+}
+
+/** The requester withdraws a pending request (issue #19); nobody else can. */
+export async function decideCancelRequest(
+  db: Db,
+  model: ModelRow,
+  request: ApprovalRequestRow,
+  comment: string,
+  ctx: ChangeContext,
+  now: number,
+): Promise<LedgerResult<Change<ApprovalRequestView>>> {
+  if (request.requesterId !== ctx.actor.id) {
+    return fail("PERMISSION_DENIED", "only the requester can cancel an approval request");
+  }
+  if (request.status !== "pending") {
+    return fail("APPROVAL_NOT_PENDING", `approval request ${request.id} is already ${request.status}`);
+  }
+  const before = { status: "pending" };
+  const after = { status: "cancelled" };
+  return {
+    ok: true,
+    value: {
+      statements: [decideRequest(db, request.id, "cancelled", now)],
+      chain: model.id,
+      modelName: model.name,
+      action: "approval.cancelled",
+      target: `model:${model.name}/versions/${request.version}/approval-requests/${request.id}`,
+      before,
+      after,
+      event: {
+        type: "approval.cancelled",
         modelId: model.id,
         version: request.version,
         data: { request_id: request.id, before, after, comment },

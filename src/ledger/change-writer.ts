@@ -80,12 +80,13 @@ export class ChangeWriter {
     const hash = await auditHash(entry);
     const statements = [...change.statements, insertAudit(this.#db, { ...entry, hash })];
     let event: OutboxRow | null = null;
-    if (change.event && change.modelName) {
+    const subject = change.modelName ?? change.event?.subject;
+    if (change.event && subject) {
       const id = newId("evt");
       event = {
         id,
         modelId: change.event.modelId,
-        modelName: change.modelName,
+        modelName: subject,
         sequence: entry.seq,
         type: change.event.type,
         createdAt: now,
@@ -95,7 +96,7 @@ export class ChangeWriter {
           type: change.event.type,
           timestamp: iso(now),
           sequence: entry.seq,
-          model: change.modelName,
+          model: subject,
           version: change.event.version,
           actor: ctx.actor.name,
           request_id: ctx.requestId,

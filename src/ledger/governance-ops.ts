@@ -24,8 +24,10 @@ import {
 import { evaluateGates } from "../domain/policy";
 import { ARTIFACTS_PURGED } from "../domain/retention";
 import { satisfies } from "../domain/roles";
+import { compatibilityFailures, compatibilityGuards } from "../domain/signature-gate";
 import type { RollbackResult } from "../schemas/governance";
 import type { VersionView } from "../schemas/versions";
+import { compatibilityAgainst } from "./compatibility";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
 export interface TransitionInput {
@@ -71,6 +73,11 @@ export async function decideTransition(
   const unverified = registrationRefusal(version.status, input.to);
   if (unverified) return fail("VERSION_NOT_READY", unverified);
   const policy = await readPolicy(db, model.id);
+  const guarded = compatibilityGuards(policy.signature_compatibility, {
+    from: version.stage,
+    to: input.to,
+    kind: input.kind,
+  });
   const verdict = stageMachine({
     from: version.stage,
     to: input.to,
@@ -79,6 +86,9 @@ export async function decideTransition(
     isCreator: version.createdBy === ctx.actor.name,
     approved: input.kind === "approval" || (await hasApprovedRequest(db, model.id, version.version)),
     failedGates: evaluateGates(policy, version),
+    compatibilityFailures: guarded
+      ? compatibilityFailures(await compatibilityAgainst(db, model.id, version))
+      : undefined,
     reason: input.comment,
   });
   if (!verdict.ok) {

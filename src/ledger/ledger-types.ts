@@ -52,7 +52,14 @@ export interface Change<T> {
   before: unknown;
   after: unknown;
   /** The event announcing the change; omitted for system changes that have no model. */
-  event?: { type: string; modelId: string; version: number | null; data: Record<string, unknown> };
+  event?: {
+    type: string;
+    modelId: string;
+    version: number | null;
+    data: Record<string, unknown>;
+    /** What the event is about when it belongs to no model (e.g. `dataset:<id>`, issue #19). */
+    subject?: string;
+  };
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

@@ -11,6 +11,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
+import type { DatasetRow } from "../db/repos/datasets-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import type { TokenRow } from "../db/repos/tokens-repo";
 import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
@@ -18,6 +19,7 @@ import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import type { Stage } from "../domain/lifecycle";
 import type { Policy } from "../domain/policy";
 import type { RetentionPolicy } from "../domain/retention";
+import type { DatasetView } from "../schemas/datasets";
 import type { ApprovalRequestView, PolicyView, RollbackResult } from "../schemas/governance";
 import type { CreateModelInput, ModelView } from "../schemas/models";
 import type { RetentionPolicyView } from "../schemas/retention";
@@ -26,8 +28,9 @@ import type { TokenView } from "../schemas/tokens";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
 import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
-import { decideRequestApproval, decideVote } from "./approval-ops";
+import { decideCancelRequest, decideRequestApproval, decideVote } from "./approval-ops";
 import { ChangeWriter, type Decide } from "./change-writer";
+import { decideRegisterDataset } from "./dataset-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
@@ -174,6 +177,11 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) => decideRevokeToken(this.#db, id, now));
   }
 
+  /** Registers a dataset version in the catalogue (issue #19); runs on the system ledger instance. */
+  registerDataset(row: DatasetRow, ctx: ChangeContext): Promise<LedgerResult<DatasetView>> {
+    return this.#change(ctx, () => decideRegisterDataset(this.#db, row));
+  }
+
   // ---- webhooks (issue #5): subscriptions and redeliveries, on the system ledger ----
 
   createWebhook(row: WebhookRow, ctx: ChangeContext): Promise<LedgerResult<WebhookView>> {
@@ -273,6 +281,18 @@ export class ModelLedger extends DurableObject<Env> {
     );
     if (!promoted.ok) console.warn(`approval ${id} granted but promotion refused: ${promoted.detail}`);
     return voted;
+  }
+
+  /** The requester withdraws their pending request (`approval.cancelled`). */
+  cancelApprovalRequest(
+    name: string,
+    id: string,
+    comment: string,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<ApprovalRequestView>> {
+    return this.#change(ctx, (now) =>
+      this.#withRequest(name, id, (m, r) => decideCancelRequest(this.#db, m, r, comment, ctx, now)),
+    );
   }
 
   reject(

@@ -1,8 +1,10 @@
 /** Decisions for model versions: registration, description and tags. */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { clearGcMarks } from "../db/repos/blob-gc-repo";
 import { insertVersionIndexes } from "../db/repos/discovery-index-repo";
 import { findModelRow, type ModelRow, touchModel } from "../db/repos/models-repo";
+import { readPolicy } from "../db/repos/policies-repo";
 import {
   deleteVersionTag,
   findVersionRow,
@@ -18,6 +20,7 @@ import { manifestDigest, manifestSize, sortManifest } from "../domain/version-re
 import { newId } from "../lib/ids";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+import { registrationChecks } from "./registration-checks";
 import { filesVerdict } from "./verification-ops";
 
 const view = (db: Db, model: ModelRow, version: number) => async () => {
@@ -43,6 +46,10 @@ export async function decideCreateVersion(
       ]);
     }
   }
+  const policy = await readPolicy(db, model.id);
+  const checked = await registrationChecks(db, policy, input);
+  if (!checked.ok) return checked;
+  const tags = checked.value.tags;
   const version = model.lastVersion + 1;
   const files = sortManifest(input.files);
   // Issue 16: a file stored in chunks counts only once the server has hashed it (Invariant 2).
@@ -69,6 +76,7 @@ export async function decideCreateVersion(
     parentVersion: input.parent?.version ?? null,
     signature: input.signature ?? null,
     modelCard: input.model_card ?? null,
+    inputExample: input.input_example ?? null,
     files,
     manifestDigest: await manifestDigest(files),
     totalSize: manifestSize(files),
@@ -79,31 +87,38 @@ export async function decideCreateVersion(
     run_id: row.runId,
     stage: "None",
     ...(status === "READY" ? {} : { status }),
+    ...(checked.value.registrationGates ? { registration_gates: checked.value.registrationGates } : {}),
+    ...(input.copy_from ? { copied_from: input.copy_from } : {}),
   };
+  // A copy (issue #19) is a registration like any other, announced as what it is.
+  const type = input.copy_from ? "model_version.copied" : "model_version.created";
   return {
     ok: true,
     value: {
       statements: [
-        ...insertVersion(db, row, input.tags),
+        ...insertVersion(db, row, tags),
         ...insertVersionIndexes(db, row.id, model.id, input),
         touchModel(db, model.id, now, { lastVersion: version }),
+        // Blob GC must never delete what this version takes: its marks go in the same batch.
+        ...clearGcMarks(
+          db,
+          files.map((f) => f.digest),
+        ),
       ],
       chain: model.id,
       modelName: model.name,
-      action: "model_version.created",
+      action: type,
       target: `model:${model.name}/versions/${version}`,
       before: null,
       after,
-      event: { type: "model_version.created", modelId: model.id, version, data: { before: null, after } },
+      event: { type, modelId: model.id, version, data: { before: null, after } },
       ref: { kind: "version", name: model.name, version },
       // A new version is answered from the row just written: nothing else can have changed it
       // (its ledger is still serialised) and no alias can point at it yet. Saves a D1 round trip.
       respond: async () =>
         toVersionView(model.name, {
           ...row,
-          tags: JSON.stringify(
-            Object.fromEntries(Object.entries(input.tags).sort(([a], [b]) => (a < b ? -1 : 1))),
-          ),
+          tags: JSON.stringify(Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)))),
           aliases: "[]",
         }),
     },

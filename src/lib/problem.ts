@@ -57,6 +57,10 @@ export const ERROR_STATUS = {
   // ---- chunked files (issue 16) ----
   VERSION_NOT_READY: 409,
   INTERNAL: 500,
+  // ---- governance and lineage, complete (issue #19) ----
+  DATASET_NOT_FOUND: 404,
+  DATASET_ALREADY_EXISTS: 409,
+  DATASET_NOT_REGISTERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

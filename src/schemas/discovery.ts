@@ -48,6 +48,7 @@ export const LineageNodeSchema = z
     uri: z.string().optional(),
     dataset_version: z.string().nullable().optional(),
     digest: DigestSchema.nullable().optional(),
+    dataset_id: z.string().nullable().optional(),
     run_id: z.string().optional(),
     experiment_id: z.string().nullable().optional(),
     code_repo: z.string().nullable().optional(),

@@ -1,6 +1,6 @@
 /** The public contract of governance: policy, transitions, approvals, rollback, audit. */
 import { z } from "@hono/zod-openapi";
-import { GATE_OPS, isRequirable } from "../domain/policy";
+import { GATE_OPS, isRequirable, SIGNATURE_COMPATIBILITY } from "../domain/policy";
 import { TimestampSchema } from "./common";
 import { STAGES } from "./versions";
 
@@ -16,15 +16,31 @@ export const GateSchema = z
   })
   .openapi("Gate", { example: { metric: "auc", op: ">=", value: 0.95, slice: null } });
 
+const RequireSchema = z
+  .array(z.string().refine(isRequirable, "must be signature, dataset, model_card or model_card.<field>"))
+  .max(50)
+  .default([]);
+
+/** Gates checked at registration (issue #19): `refuse` writes nothing, `tag` registers a `candidate`. */
+export const RegistrationGatesSchema = z
+  .strictObject({
+    gates: z.array(GateSchema).max(100).default([]),
+    require: RequireSchema,
+    on_fail: z.enum(["refuse", "tag"]).default("refuse"),
+  })
+  .openapi("RegistrationGates", {
+    example: { gates: [{ metric: "auc", op: ">=", value: 0.8, slice: null }], require: [], on_fail: "tag" },
+  });
+
 export const PolicyInputSchema = z
   .strictObject({
     gates: z.array(GateSchema).max(100).default([]),
-    require: z
-      .array(z.string().refine(isRequirable, "must be signature, dataset, model_card or model_card.<field>"))
-      .max(50)
-      .default([]),
+    require: RequireSchema,
     required_approvals: z.number().int().min(1).max(10).default(1),
     protected_aliases: z.array(z.string().regex(ALIAS, "not an alias name")).max(100).default([]),
+    signature_compatibility: z.enum(SIGNATURE_COMPATIBILITY).default("any"),
+    registration_gates: RegistrationGatesSchema.nullable().default(null),
+    require_registered_datasets: z.boolean().default(false),
   })
   .openapi("PolicyInput", {
     example: {
@@ -42,6 +58,9 @@ export const PolicySchema = z
     require: z.array(z.string()),
     required_approvals: z.number().int(),
     protected_aliases: z.array(z.string()),
+    signature_compatibility: z.enum(SIGNATURE_COMPATIBILITY),
+    registration_gates: RegistrationGatesSchema.nullable(),
+    require_registered_datasets: z.boolean(),
     /** True when the model has no policy of its own and the defaults apply. */
     is_default: z.boolean(),
   })
@@ -79,6 +98,22 @@ export const ApprovalRequestSchema = z
     comment: z.string(),
     created_at: TimestampSchema,
     decided_at: TimestampSchema.nullable(),
+    /** The signature compatibility report when the request was opened (null for older requests). */
+    compatibility: z
+      .object({
+        breaking: z.boolean(),
+        comparisons: z.array(
+          z
+            .object({
+              against: z.enum(["production", "previous"]),
+              version: z.number().int(),
+              breaking: z.boolean(),
+              reasons: z.array(z.string()),
+            })
+            .passthrough(),
+        ),
+      })
+      .nullable(),
   })
   .openapi("ApprovalRequest");
 export type ApprovalRequestView = z.infer<typeof ApprovalRequestSchema>;
@@ -86,6 +121,8 @@ export type ApprovalRequestView = z.infer<typeof ApprovalRequestSchema>;
 export const ApprovalListQuerySchema = z.object({
   status: z.enum(["pending", "approved", "rejected", "cancelled"]).optional(),
   model: z.string().max(128).optional(),
+  requester: z.string().max(256).optional().openapi({ description: "who opened it (token id or name)" }),
+  decider: z.string().max(256).optional().openapi({ description: "who voted on it (token id or name)" }),
   page_size: z.coerce.number().int().min(1).max(1000).default(100),
   page_token: z.string().max(512).optional(),
 });
@@ -138,12 +175,22 @@ export const AuditEntrySchema = z
   })
   .openapi("AuditEntry");
 
+export const VerifyQuerySchema = z.object({
+  /** Resume after the entry a previous answer's `cursor` names (issue #19). */
+  cursor: z.string().max(100).optional(),
+  max_entries: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
 export const VerifyResultSchema = z
   .object({
     ok: z.boolean(),
+    /** Entries verified so far, from the chain's start (the seq of the last one verified). */
     entries: z.number().int(),
     head: z.string().optional(),
     broken_at_seq: z.number().int().optional(),
     reason: z.string().optional(),
+    /** False when `max_entries` stopped this request: call again with `cursor`. */
+    complete: z.boolean(),
+    cursor: z.string().optional(),
   })
   .openapi("AuditVerification");

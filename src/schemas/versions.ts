@@ -55,6 +55,10 @@ export const FileEntrySchema = z
   })
   .openapi("FileEntry");
 
+export const CopySourceSchema = z
+  .strictObject({ model: ModelNameSchema, version: z.number().int().min(1) })
+  .openapi("CopySource", { example: { model: "fraud-dev", version: 3 } });
+
 /** Free-form JSON objects (model card, signature); their size is bounded by the metadata limit. */
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
@@ -73,6 +77,16 @@ export const CreateVersionSchema = z
     }),
     model_card: JsonObjectSchema.optional().openapi({ example: { intended_use: "Card-not-present fraud" } }),
     files: z.array(FileEntrySchema).max(LIMITS.files).default([]),
+    /** A sample input (JSON), checked against `signature` (issue #19). */
+    input_example: z
+      .unknown()
+      .optional()
+      .openapi({ example: { amount: 12.5 } }),
+    /**
+     * Copy another model's version here (issue #19): its metadata record and manifest, no blob copy.
+     * Only `description` and `tags` may be given beside it.
+     */
+    copy_from: CopySourceSchema.optional(),
   })
   .openapi("CreateVersion");
 
@@ -106,6 +120,7 @@ export const VersionSchema = z
     created_at: TimestampSchema,
     updated_at: TimestampSchema,
     needs_review: z.boolean(),
+    input_example: z.unknown().optional(),
   })
   .openapi("ModelVersion");
 

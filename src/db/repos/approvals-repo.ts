@@ -1,5 +1,5 @@
 /** Approval requests and their votes: reads for routes and ledger, statement builders for the ledger. */
-import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { ApprovalRequestView } from "../../schemas/governance";
 import { type Db, iso, isoOrNull, type Statement } from "../client";
 import { approvalRequests, approvals, models } from "../schema";
@@ -83,6 +83,7 @@ export function toRequestView(modelName: string, row: ApprovalRequestRow, votes:
     comment: row.comment,
     created_at: iso(row.createdAt),
     decided_at: isoOrNull(row.decidedAt),
+    compatibility: (row.compatibility ?? null) as ApprovalRequestView["compatibility"],
   } satisfies ApprovalRequestView;
 }
 
@@ -101,6 +102,9 @@ export interface ListRequestsOptions {
   status: RequestStatus | undefined;
   scopes: string[] | null;
   model: string | undefined;
+  /** Token id of whoever opened the request, or of one who voted on it (issue #19). */
+  requester: string | undefined;
+  decider: string | undefined;
   pageSize: number;
   /** Keyset: (created_at, id) of the last row served, newest first. */
   after: { createdAt: number; id: string } | null;
@@ -121,6 +125,25 @@ export async function listRequests(db: Db, opts: ListRequestsOptions) {
       and(
         opts.status ? eq(approvalRequests.status, opts.status) : undefined,
         opts.model ? eq(models.name, opts.model) : undefined,
+        opts.requester
+          ? or(
+              eq(approvalRequests.requesterId, opts.requester),
+              eq(approvalRequests.requestedBy, opts.requester),
+            )
+          : undefined,
+        opts.decider
+          ? exists(
+              db
+                .select({ one: sql`1` })
+                .from(approvals)
+                .where(
+                  and(
+                    eq(approvals.requestId, approvalRequests.id),
+                    or(eq(approvals.approverId, opts.decider), eq(approvals.approver, opts.decider)),
+                  ),
+                ),
+            )
+          : undefined,
         scopeCondition(models.name, opts.scopes),
         after,
       ),

@@ -1,5 +1,5 @@
 /** The audit log: append-only. Nothing here updates or deletes a row. */
-import { and, asc, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, type SQL } from "drizzle-orm";
 import type { AuditContent } from "../../domain/audit-chain";
 import type { Db, Statement } from "../client";
 import { auditLog } from "../schema";
@@ -20,8 +20,25 @@ export function insertAudit(db: Db, entry: AuditContent & { hash: string }): Sta
   return db.insert(auditLog).values(entry);
 }
 
-export async function chainEntries(db: Db, chain: string): Promise<AuditRow[]> {
-  return db.select().from(auditLog).where(eq(auditLog.chain, chain)).orderBy(asc(auditLog.seq)).all();
+/** One page of a chain after `afterSeq`, in seq order: verification never holds a whole chain. */
+export async function chainPage(db: Db, chain: string, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.chain, chain), gt(auditLog.seq, afterSeq)))
+    .orderBy(asc(auditLog.seq))
+    .limit(limit)
+    .all();
+}
+
+/** The stored hash of one entry (a resumed verification checks its cursor still names it). */
+export async function entryHash(db: Db, chain: string, seq: number): Promise<string | null> {
+  const row = await db
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .where(and(eq(auditLog.chain, chain), eq(auditLog.seq, seq)))
+    .get();
+  return row?.hash ?? null;
 }
 
 export interface AuditQuery {

@@ -2,7 +2,7 @@
  * Blob GC bookkeeping (issue #6): which digests remaining versions reference, the GC clock of
  * unreferenced blobs, and multipart uploads nobody has touched for a while.
  */
-import { and, eq, inArray, lt, notExists, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
 import { ARTIFACTS_PURGED } from "../../domain/retention";
 import { chunkRows, type Db, type Statement } from "../client";
 import { unreferencedBlobs, uploadParts, uploads } from "../schema";
@@ -47,6 +47,38 @@ export function markUnreferenced(db: Db, blobs: { hex: string; size: number }[],
         set: { since: sql`max(${unreferencedBlobs.since}, excluded.since)` },
       }),
   );
+}
+
+/**
+ * Registration clears the GC clock of every blob its manifest names, in its own ledger batch
+ * (issue #19): a GC run that planned a delete before the registration then finds no mark and keeps
+ * the blob (see collectBlobs' claim).
+ */
+export function clearGcMarks(db: Db, digests: string[]): Statement[] {
+  const hexes = [...new Set(digests.map((d) => d.replace(/^sha256:/, "")))];
+  return chunkRows(
+    hexes.map((hex) => ({ hex })),
+    1,
+  ).map((chunk) =>
+    db.delete(unreferencedBlobs).where(
+      inArray(
+        unreferencedBlobs.hex,
+        chunk.map((c) => c.hex),
+      ),
+    ),
+  );
+}
+
+/**
+ * GC takes a blob's mark just before deleting it; false when the mark is gone or was restarted
+ * (a registration or a newer sighting came first), and then the blob must stay.
+ */
+export async function claimMark(db: Db, hex: string, since: number): Promise<boolean> {
+  const result = await db
+    .delete(unreferencedBlobs)
+    .where(and(eq(unreferencedBlobs.hex, hex), lte(unreferencedBlobs.since, since)))
+    .run();
+  return result.meta.changes > 0;
 }
 
 export async function unmark(db: Db, hexes: string[]): Promise<void> {

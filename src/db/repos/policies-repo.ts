@@ -15,6 +15,9 @@ export async function readPolicy(db: Db, modelId: string): Promise<Policy & { is
     require: row.require,
     required_approvals: row.requiredApprovals,
     protected_aliases: row.protectedAliases,
+    signature_compatibility: row.signatureCompatibility,
+    registration_gates: row.registrationGates ?? null,
+    require_registered_datasets: row.requireRegisteredDatasets,
     is_default: false,
   };
 }
@@ -28,6 +31,9 @@ export function upsertPolicy(db: Db, modelId: string, policy: Policy, now: numbe
     require: policy.require,
     requiredApprovals: policy.required_approvals,
     protectedAliases: policy.protected_aliases,
+    signatureCompatibility: policy.signature_compatibility,
+    registrationGates: policy.registration_gates,
+    requireRegisteredDatasets: policy.require_registered_datasets,
     updatedAt: now,
     updatedBy: by,
   };

@@ -44,6 +44,7 @@ export function toVersionView(modelName: string, row: ViewRow): VersionView {
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     needs_review: row.needsReview,
+    ...(row.inputExample != null ? { input_example: row.inputExample } : {}),
   };
 }
 

@@ -39,12 +39,14 @@ export const requestApproval: Handler<"requestApproval"> = async (c) => {
 const ORDER = "created_at DESC";
 
 export const listApprovalRequests: Handler<"listApprovalRequests"> = async (c) => {
-  const { status, model, page_size, page_token } = c.req.valid("query");
+  const { status, model, requester, decider, page_size, page_token } = c.req.valid("query");
   if (model !== undefined) assertVisible(c, model);
   const cursor = decodePageToken(page_token, ORDER);
   const { items, last } = await listRequests(createDb(c.env.DB), {
     status,
     model,
+    requester,
+    decider,
     scopes: c.get("actor").scopes,
     pageSize: page_size,
     after: cursor ? { createdAt: Number(cursor.k), id: cursor.n } : null,
@@ -79,6 +81,19 @@ export const reject: Handler<"reject"> = async (c) => {
   const name = await visibleModel(c, id);
   const { comment } = c.req.valid("json");
   const result = await ledgerFor(c.env, name).reject(
+    name,
+    id,
+    comment,
+    changeContext(c, comment || undefined),
+  );
+  return c.json(unwrap(result), 200);
+};
+
+export const cancel: Handler<"cancel"> = async (c) => {
+  const { id } = c.req.valid("param");
+  const name = await visibleModel(c, id);
+  const { comment } = c.req.valid("json");
+  const result = await ledgerFor(c.env, name).cancelApprovalRequest(
     name,
     id,
     comment,

@@ -28,7 +28,7 @@ export const listApprovalRequests = createRoute({
   method: "get",
   path: "/approval-requests",
   tags,
-  summary: "Approval requests, newest first (filter by status and model)",
+  summary: "Approval requests, newest first (filter by status, model, requester and decider)",
   middleware: [requireRole("read")] as const,
   request: { query: ApprovalListQuerySchema },
   responses: {
@@ -63,3 +63,13 @@ export const approve = decide(
   "Approve (never your own request); the last needed approval promotes the version",
 );
 export const reject = decide("reject", "Reject (never your own request); closes the request");
+
+export const cancel = createRoute({
+  method: "post",
+  path: "/approval-requests/{id}/cancel",
+  tags,
+  summary: "Withdraw your own pending request (only the requester may)",
+  middleware: [requireRole("contributor")] as const,
+  request: { params: ApprovalIdParamsSchema, body: jsonBody(DecisionBodySchema) },
+  responses: { 200: jsonResponse(ApprovalRequestSchema, "The request"), ...errorResponses },
+});

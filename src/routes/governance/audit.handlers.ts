@@ -1,13 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { auditVisibility, toAuditEntryView } from "../../db/repos/audit-query-repo";
-import { chainEntries, listAudit as listAuditRows } from "../../db/repos/audit-repo";
-import { verifyChain } from "../../domain/audit-chain";
+import { listAudit as listAuditRows } from "../../db/repos/audit-repo";
 import type { AppEnv } from "../../env";
 import { decodePageToken, encodePageToken } from "../../lib/page-token";
 import { ApiError } from "../../lib/problem";
 import { assertVisible, modelRowOr404 } from "../context";
 import type * as routes from "./audit.routes";
+import { verifyChainPaged } from "./audit-verify";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
 
@@ -47,6 +47,7 @@ export const listAudit: Handler<"listAudit"> = async (c) => {
 export const verifyAudit: Handler<"verifyAudit"> = async (c) => {
   const { name } = c.req.valid("param");
   const db = createDb(c.env.DB);
+  const { cursor, max_entries } = c.req.valid("query");
   const model = await modelRowOr404(c, db, name);
-  return c.json(await verifyChain(await chainEntries(db, model.id)), 200);
+  return c.json(await verifyChainPaged(db, model.id, cursor, max_entries), 200);
 };

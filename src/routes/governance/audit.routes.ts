@@ -1,7 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../middleware/auth";
 import { errorResponses, jsonResponse, ModelParamsSchema, pageOf } from "../../schemas/common";
-import { AuditEntrySchema, AuditQuerySchema, VerifyResultSchema } from "../../schemas/governance";
+import {
+  AuditEntrySchema,
+  AuditQuerySchema,
+  VerifyQuerySchema,
+  VerifyResultSchema,
+} from "../../schemas/governance";
 
 const tags = ["audit"];
 
@@ -26,6 +31,6 @@ export const verifyAudit = createRoute({
   tags,
   summary: "Recompute the model's audit hash chain and report the first broken link",
   middleware: [requireRole("viewer")] as const,
-  request: { params: ModelParamsSchema },
+  request: { params: ModelParamsSchema, query: VerifyQuerySchema },
   responses: { 200: jsonResponse(VerifyResultSchema, "The verdict"), ...errorResponses },
 });

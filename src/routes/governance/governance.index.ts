@@ -20,5 +20,6 @@ export const governanceRouter = createRouter()
   .openapi(approvalRoutes.getApprovalRequest, approvalHandlers.getApprovalRequest)
   .openapi(approvalRoutes.approve, approvalHandlers.approve)
   .openapi(approvalRoutes.reject, approvalHandlers.reject)
+  .openapi(approvalRoutes.cancel, approvalHandlers.cancel)
   .openapi(auditRoutes.listAudit, auditHandlers.listAudit)
   .openapi(auditRoutes.verifyAudit, auditHandlers.verifyAudit);

@@ -9,6 +9,7 @@ import { parseMlflowFilter } from "../../mlflow/filter";
 import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
 import { tagMap, toModelVersion } from "../../mlflow/shapes";
 import { changeContext } from "../context";
+import { copyInput } from "../versions/version-copy";
 import { artifactRootUrl } from "./artifacts.handlers";
 import { assertVisible, canonicalStage, must, mustUnlessAbsent, versionRecord } from "./mlflow-context";
 import type * as routes from "./model-versions.routes";
@@ -20,9 +21,28 @@ const VERSIONS_DEFAULT = 10_000;
 const VERSIONS_THRESHOLD = 200_000;
 const VERSIONS_PAGE_CAP = 1_000;
 
+const EMPTY_RECORD = { params: {}, metrics: {}, slices: {}, datasets: [], source: {}, files: [] };
+
 export const create: Handler<"create"> = async (c) => {
   const body = c.req.valid("json");
   assertVisible(c, body.name);
+  // MLflow's copy_model_version registers `models:/<src>/<n>`: a copy of that version (issue #19).
+  const copied = /^models:\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/([1-9][0-9]{0,9})$/.exec(body.source);
+  if (copied) {
+    const input = await copyInput(c, {
+      ...EMPTY_RECORD,
+      description: body.description ?? "",
+      tags: tagMap(body.tags),
+      copy_from: { model: copied[1] as string, version: Number(copied[2]) },
+    });
+    const copy = must(await ledgerFor(c.env, body.name).createVersion(body.name, input, changeContext(c)), {
+      name: body.name,
+    });
+    return c.json(
+      { model_version: toModelVersion(await versionRecord(c, body.name, copy.version), true) },
+      200,
+    );
+  }
   // MLflow's source and run map onto our provenance; the files stay where `source` says.
   const input = {
     description: body.description ?? "",

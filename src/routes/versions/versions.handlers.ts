@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { listVersions as listVersionRows, readVersionView } from "../../db/repos/versions-repo";
+import { inputExampleProblems } from "../../domain/input-example";
 import { LIMITS } from "../../domain/limits";
 import { parseSignature } from "../../domain/signature";
 import { manifestProblems } from "../../domain/version-record";
@@ -10,6 +11,7 @@ import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import { assertManifestBlobs } from "../../storage/blobs";
 import { assertVisible, changeContext, idempotentContext, modelRowOr404 } from "../context";
+import { copyInput } from "./version-copy";
 import type * as routes from "./versions.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -17,12 +19,22 @@ type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], A
 export const createVersion: Handler<"createVersion"> = async (c) => {
   const { name } = c.req.valid("param");
   assertVisible(c, name);
-  const input = c.req.valid("json");
+  const input = await copyInput(c, c.req.valid("json"));
   const problems = manifestProblems(input.files);
   if (problems.length > 0) throw new ApiError("INVALID_ARGUMENT", "the file manifest is invalid", problems);
   const signature = parseSignature(input.signature);
   if (signature.errors.length > 0) {
     throw new ApiError("INVALID_ARGUMENT", "the signature is not a valid MLflow signature", signature.errors);
+  }
+  if (input.input_example !== undefined) {
+    const mismatches = inputExampleProblems(input.input_example, signature.signature);
+    if (mismatches.length > 0) {
+      throw new ApiError(
+        "INVALID_ARGUMENT",
+        `the input example does not match the signature: ${mismatches.map((m) => m.path.replace(/^input_example\.?/, "") || "input_example").join(", ")}`,
+        mismatches,
+      );
+    }
   }
   const size = new TextEncoder().encode(JSON.stringify(input)).byteLength;
   if (size > LIMITS.versionMetadataBytes) {
