@@ -2,6 +2,8 @@
 import { createApp } from "./app";
 import { handleQueue, type QueueBody } from "./events/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
+import { consumeVerify, VERIFY_QUEUE } from "./jobs/verify-files";
+import type { VerifyMessage } from "./storage/chunked-files";
 
 export { ModelLedger } from "./ledger/model-ledger";
 
@@ -9,10 +11,11 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<QueueBody>, env: Env) {
-    await handleQueue(batch, env);
+  async queue(batch: MessageBatch<QueueBody | VerifyMessage>, env: Env) {
+    if (batch.queue === VERIFY_QUEUE) await consumeVerify(batch as MessageBatch<VerifyMessage>, env);
+    else await handleQueue(batch as MessageBatch<QueueBody>, env);
   },
   async scheduled(controller: ScheduledController, env: Env) {
     await runScheduled(controller, env);
   },
-} satisfies ExportedHandler<Env, QueueBody>;
+} satisfies ExportedHandler<Env, QueueBody | VerifyMessage>;

@@ -90,6 +90,14 @@ export function buildProgram(): Command {
       bytes,
       16 * 1024 * 1024,
     )
+    .option(
+      "--chunk-threshold <size>",
+      "files this large or larger are stored in chunks: only changed tensors/chunks are uploaded",
+      bytes,
+      8 * 1024 * 1024,
+    )
+    .option("--chunk-size <size>", "largest chunk, up to 95MiB (default 16MiB)", bytes, 16 * 1024 * 1024)
+    .option("--no-chunks", "never chunk; large files go multipart as one blob")
     .option("--part-size <size>", "multipart part size, 5MiB..95MiB (default: the server's, 16MiB)", bytes)
     .option("--idempotency-key <key>", "override the key derived from model + manifest + metadata")
     .action(async (name: string, path: string, o) => {
@@ -97,6 +105,8 @@ export function buildProgram(): Command {
         flags: o,
         alias: o.alias,
         multipartThreshold: o.multipartThreshold,
+        chunkThreshold: o.chunks === false ? null : o.chunkThreshold,
+        chunkSize: o.chunkSize,
         partSize: o.partSize,
         parallel: o.parallel,
         cacheDir: cacheDir(),
@@ -120,15 +130,20 @@ export function buildProgram(): Command {
     .argument("<dir>", "destination directory (must not exist or be empty, unless --force)")
     .option("--parallel <n>", "parallel downloads", positiveInt, defaultParallel)
     .option("--force", "replace a non-empty DIR")
+    .option("--cache <dir>", "chunk cache: download only chunks not already in it (kept across pulls)")
     .action(async (ref: string, dir: string, o) => {
       const report = await pull(connection(program), parseRef(ref), dir, {
         parallel: o.parallel,
         progress: showProgress(program),
         force: o.force === true,
+        cacheDir: o.cache,
       });
       print(
         program,
-        `pulled ${report.name} version ${report.version}: ${report.files} files, ${report.bytes} bytes verified -> ${report.dir}`,
+        `pulled ${report.name} version ${report.version}: ${report.files} files, ${report.bytes} bytes verified -> ${report.dir}` +
+          (o.cache
+            ? ` (downloaded ${report.bytes_downloaded}, reused ${report.bytes_reused} from the cache)`
+            : ""),
         report,
       );
     });

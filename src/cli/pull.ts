@@ -11,8 +11,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { assembleFromChunks } from "./chunk-cache";
 import { digestHex } from "./hash";
 import { type Connection, request, requestJson } from "./http";
+import { IntegrityError } from "./integrity-error";
 import { safeJoin } from "./paths";
 import { runPool } from "./pool";
 import { createProgress } from "./progress";
@@ -24,6 +26,8 @@ export interface PullOptions {
   progress: boolean;
   /** Replace a non-empty DIR (the old contents are removed only after the new ones are in place). */
   force: boolean;
+  /** A chunk cache (issue 16): only chunks not in it are downloaded; kept across pulls. */
+  cacheDir?: string | undefined;
 }
 
 export interface PullReport {
@@ -33,12 +37,12 @@ export interface PullReport {
   files: number;
   bytes: number;
   dir: string;
+  /** Bytes fetched from the registry, and bytes taken from the chunk cache instead. */
+  bytes_downloaded: number;
+  bytes_reused: number;
 }
 
-/** The error a corrupted or truncated download raises; it names the file. */
-export class IntegrityError extends Error {
-  override name = "IntegrityError";
-}
+export { IntegrityError } from "./integrity-error";
 
 async function download(
   conn: Connection,
@@ -114,10 +118,20 @@ export async function pull(
   process.once("SIGINT", onInterrupt);
   process.once("SIGTERM", onInterrupt);
   const progress = createProgress("downloading", bytes, options.progress);
+  const traffic = { bytes_downloaded: 0, bytes_reused: 0 };
   try {
-    await runPool(version.files, options.parallel, (file) =>
-      download(conn, file, safeJoin(temp, file.path), (n) => progress.add(n)),
-    );
+    const { cacheDir } = options;
+    await runPool(version.files, options.parallel, async (file) => {
+      const target = safeJoin(temp, file.path);
+      if (!cacheDir) {
+        await download(conn, file, target, (n) => progress.add(n));
+        traffic.bytes_downloaded += file.size;
+        return;
+      }
+      const used = await assembleFromChunks(conn, file, target, cacheDir, (n) => progress.add(n));
+      traffic.bytes_downloaded += used.downloaded;
+      traffic.bytes_reused += used.reused;
+    });
     progress.stop();
     if (existing === true) await rm(dir, { recursive: true });
     if (existing === false) {
@@ -143,5 +157,6 @@ export async function pull(
     files: version.files.length,
     bytes,
     dir,
+    ...traffic,
   };
 }

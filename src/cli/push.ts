@@ -1,9 +1,11 @@
 /** `registry push`: hash, upload what is missing, register the version, optionally set an alias. */
 
+import { type ChunkedFile, chunkFile } from "./chunk-file";
 import { hashFile } from "./hash";
 import { type Connection, encodePath, RegistryError, request, requestJson } from "./http";
 import { runPool } from "./pool";
 import { createProgress } from "./progress";
+import { boundsFor, type ChunkPushReport, pushChunkedFiles, waitForVerification } from "./push-chunks";
 import { missingBlobs, uploadMultipart, uploadSingle } from "./upload";
 import {
   buildVersionBody,
@@ -20,6 +22,10 @@ export interface PushOptions {
   /** Files at least this large go multipart. */
   multipartThreshold: number;
   partSize?: number;
+  /** Files at least this large are stored in chunks (issue 16); null = never (multipart instead). */
+  chunkThreshold: number | null;
+  /** The largest chunk (`--chunk-size`); the other bounds scale from it. */
+  chunkSize: number;
   parallel: number;
   cacheDir: string;
   progress: boolean;
@@ -27,7 +33,7 @@ export interface PushOptions {
   log: (line: string) => void;
 }
 
-export interface PushReport {
+export type PushReport = {
   name: string;
   version: number;
   manifest_digest: string;
@@ -41,7 +47,10 @@ export interface PushReport {
   skipped_files: number;
   parts_resumed: number;
   parts_sent: number;
-}
+  /** READY, or FAILED_REGISTRATION when the server's hash of a chunked file did not match. */
+  status: string;
+  chunked_files: number;
+} & ChunkPushReport;
 
 async function ensureModel(conn: Connection, name: string, log: (line: string) => void): Promise<void> {
   try {
@@ -70,9 +79,19 @@ export async function push(
 
   const hashing = createProgress("hashing", totalBytes, options.progress);
   const manifest: (ManifestFile & { source: string })[] = [];
+  const chunked: (ChunkedFile & { source: string })[] = [];
+  const chunkThreshold = options.chunkThreshold;
   try {
     for (const file of local) {
-      const { digest, size } = await hashFile(file.source, (n) => hashing.add(n));
+      const useChunks = chunkThreshold !== null && file.size >= chunkThreshold && file.size > 0;
+      const { digest, size } = useChunks
+        ? await chunkFile(file.source, file.size, boundsFor(options.chunkSize), (n) => hashing.add(n)).then(
+            (f) => {
+              chunked.push({ ...f, source: file.source });
+              return f;
+            },
+          )
+        : await hashFile(file.source, (n) => hashing.add(n));
       manifest.push({
         source: file.source,
         path: file.path,
@@ -91,13 +110,32 @@ export async function push(
     manifest.map((f) => f.digest),
   );
   // Identical files share a blob: upload each missing digest once.
+  const chunkedDigests = new Set(chunked.map((f) => f.digest));
   const toSend = [
-    ...new Map(manifest.filter((f) => missing.has(f.digest)).map((f) => [f.digest, f])).values(),
+    ...new Map(
+      manifest
+        .filter((f) => missing.has(f.digest) && !chunkedDigests.has(f.digest))
+        .map((f) => [f.digest, f]),
+    ).values(),
+  ];
+  const chunkedToSend = [
+    ...new Map(chunked.filter((f) => missing.has(f.digest)).map((f) => [f.digest, f])).values(),
   ];
   const sendBytes = toSend.reduce((n, f) => n + f.size, 0);
   const report = { parts_resumed: 0, parts_sent: 0 };
-  const uploading = createProgress("uploading", sendBytes, options.progress);
+  const uploading = createProgress(
+    "uploading",
+    sendBytes + chunkedToSend.reduce((n, f) => n + f.size, 0),
+    options.progress,
+  );
+  let chunkReport: ChunkPushReport = {
+    chunks_total: 0,
+    chunks_sent: 0,
+    chunk_bytes_sent: 0,
+    bytes_reused: 0,
+  };
   try {
+    chunkReport = await pushChunkedFiles(conn, chunkedToSend, options.parallel, (n) => uploading.add(n));
     const small = toSend.filter((f) => f.size < options.multipartThreshold);
     const large = toSend.filter((f) => f.size >= options.multipartThreshold);
     await runPool(small, options.parallel, async (f) => {
@@ -130,7 +168,11 @@ export async function push(
     // Safe to retry: the key makes a repeated POST replay the first result.
     retries: 3,
   });
-  const version = (await response.json()) as { version: number; manifest_digest: string };
+  const version = (await response.json()) as { version: number; manifest_digest: string; status: string };
+  const status =
+    version.status === "PENDING_REGISTRATION"
+      ? await waitForVerification(conn, `/models/${encodeURIComponent(name)}/versions/${version.version}`)
+      : version.status;
   if (options.alias) {
     await requestJson(
       conn,
@@ -150,9 +192,12 @@ export async function push(
     alias: options.alias ?? null,
     files: manifest.length,
     total_bytes: totalBytes,
-    uploaded_files: toSend.length,
-    uploaded_bytes: sendBytes,
+    uploaded_files: toSend.length + chunkedToSend.length,
+    uploaded_bytes: sendBytes + chunkReport.chunk_bytes_sent,
     skipped_files: manifest.length - manifest.filter((f) => missing.has(f.digest)).length,
     ...report,
+    status,
+    chunked_files: chunked.length,
+    ...chunkReport,
   };
 }

@@ -61,6 +61,18 @@ async function readRange(path: string, start: number, length: number): Promise<U
   }
 }
 
+/** One verified PUT of bytes [offset, offset+size) of a file: a chunk is an ordinary blob. */
+export async function uploadRange(
+  conn: Connection,
+  source: string,
+  digest: string,
+  offset: number,
+  size: number,
+): Promise<void> {
+  const bytes = await readRange(source, offset, size);
+  await request(conn, "PUT", `/blobs/sha256:${digestHex(digest)}`, { bytes, retries: RETRIES });
+}
+
 /** One PUT; the server verifies the digest before the blob exists (422 DIGEST_MISMATCH if not). */
 export async function uploadSingle(
   conn: Connection,

@@ -575,3 +575,37 @@ export const consoleSignInLinks = sqliteTable("console_sign_in_links", {
   actorName: text("actor_name").notNull(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+// --- issue 16: chunked files (a whole-file digest → ordered chunk blobs) ---
+
+/** A file stored in chunks: `status` says whether the server has hashed the assembled bytes. */
+export const chunkedFiles = sqliteTable(
+  "chunked_files",
+  {
+    hex: text("hex").primaryKey(),
+    size: integer("size").notNull(),
+    chunkCount: integer("chunk_count").notNull(),
+    layout: text("layout").notNull(),
+    status: text("status", { enum: ["pending", "verified", "failed"] }).notNull(),
+    detail: text("detail"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    verifiedAt: integer("verified_at"),
+  },
+  (t) => [index("chunked_files_status_idx").on(t.status, t.createdAt)],
+);
+
+/** The ordered chunks of a chunked file; each `chunk_hex` is an ordinary verified blob. */
+export const fileChunks = sqliteTable(
+  "file_chunks",
+  {
+    fileHex: text("file_hex")
+      .notNull()
+      .references(() => chunkedFiles.hex, { onDelete: "cascade" }),
+    idx: integer("idx").notNull(),
+    chunkHex: text("chunk_hex").notNull(),
+    offset: integer("offset").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fileHex, t.idx] }), index("file_chunks_chunk_idx").on(t.chunkHex)],
+);

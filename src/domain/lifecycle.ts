@@ -107,3 +107,18 @@ export function decideTransition(f: TransitionFacts): TransitionVerdict {
 export function canRequestApproval(stage: Stage, to: Stage): boolean {
   return stage === "Staging" && to === "Production";
 }
+
+/**
+ * Issue 16: a version whose files the server has not finished hashing (PENDING_REGISTRATION) cannot
+ * leave None; one whose files failed (FAILED_REGISTRATION) can only be retired to Archived. So nothing
+ * unverified ever reaches Staging, Production or a rollback.
+ */
+export function registrationRefusal(status: string, to: Stage): string | null {
+  if (status === "PENDING_REGISTRATION") {
+    return "the version's files are still being verified (PENDING_REGISTRATION); it cannot leave None yet";
+  }
+  if (status === "FAILED_REGISTRATION" && to !== "Archived") {
+    return "the version's files failed verification (FAILED_REGISTRATION); it can only be archived";
+  }
+  return null;
+}

@@ -12,6 +12,7 @@ import {
   referencedDigests,
   unmark,
 } from "../db/repos/blob-gc-repo";
+import { chunkIsReferenced, dropRecipesUsing, referencedChunkHexes } from "../db/repos/recipes-repo";
 import { type BlobGcPlan, planBlobGc, type StoredBlob } from "../domain/blob-gc-plan";
 import { deleteBlob } from "../storage/blob-gc-store";
 
@@ -34,7 +35,9 @@ export async function collectBlobs(
   },
 ): Promise<BlobGcResult> {
   const marks = await readMarks(db);
-  const plan: BlobGcPlan = planBlobGc(stored, await referencedDigests(db), marks, opts.now);
+  // Issue 16: a chunk lives while any remaining version names a file whose recipe uses it.
+  const referenced = new Set([...(await referencedDigests(db)), ...(await referencedChunkHexes(db))]);
+  const plan: BlobGcPlan = planBlobGc(stored, referenced, marks, opts.now);
   const result: BlobGcResult = { deleted: [], marked: plan.mark.length, bytesFreed: 0, failures: 0 };
   const describe = (b: { hex: string; size: number; reason: string }) => ({
     digest: `sha256:${b.hex}`,
@@ -50,7 +53,7 @@ export async function collectBlobs(
   const unmarked = [...plan.unmark];
   for (const blob of plan.delete) {
     try {
-      if (await isReferenced(db, blob.hex)) {
+      if ((await isReferenced(db, blob.hex)) || (await chunkIsReferenced(db, blob.hex))) {
         unmarked.push(blob.hex);
         continue;
       }
@@ -58,6 +61,7 @@ export async function collectBlobs(
       // A registration that took the blob since the check cleared its mark in its own batch: keep it.
       if (!(await claimMark(db, blob.hex, marks.get(blob.hex) ?? opts.now))) continue;
       await deleteBlob(env, blob.hex);
+      await dropRecipesUsing(db, blob.hex);
       unmarked.push(blob.hex);
       result.deleted.push(describe(blob));
       result.bytesFreed += blob.size;

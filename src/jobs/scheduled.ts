@@ -2,6 +2,7 @@
 import { sweepOutbox } from "./outbox-sweep";
 import { runRetention } from "./retention";
 import { stepRollouts } from "./rollout-steps";
+import { sweepVerification } from "./verify-files";
 
 export const FREQUENT_CRON = "*/5 * * * *";
 /** Daily: retention policies, blob GC and stale multipart uploads (src/jobs/retention.ts). */
@@ -17,6 +18,7 @@ export async function runScheduled(
   results.outbox = await sweepOutbox(env, now);
   // Rollout steps are due by the minute; every trigger looks (issue 18).
   results.rollouts = await stepRollouts(env, now);
+  results.verification = await sweepVerification(env, now);
   if (controller.cron === DAILY_CRON) {
     const run = await runRetention(env, {
       now,

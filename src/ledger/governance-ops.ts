@@ -16,7 +16,12 @@ import {
   setStage,
 } from "../db/repos/stages-repo";
 import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
-import { type Stage, decideTransition as stageMachine, type TransitionKind } from "../domain/lifecycle";
+import {
+  registrationRefusal,
+  type Stage,
+  decideTransition as stageMachine,
+  type TransitionKind,
+} from "../domain/lifecycle";
 import { evaluateGates } from "../domain/policy";
 import { ARTIFACTS_PURGED } from "../domain/retention";
 import { satisfies } from "../domain/roles";
@@ -71,6 +76,8 @@ export async function decideTransition(
   ctx: ChangeContext,
   now: number,
 ): Promise<LedgerResult<Change<VersionView>>> {
+  const unverified = registrationRefusal(version.status, input.to);
+  if (unverified) return fail("VERSION_NOT_READY", unverified);
   const policy = await readPolicy(db, model.id);
   const guarded = compatibilityGuards(policy.signature_compatibility, {
     from: version.stage,
@@ -204,6 +211,8 @@ export async function decideRollback(
       `version ${targetNumber}'s artifacts were purged by retention; it cannot serve again`,
     );
   }
+  const unverified = registrationRefusal(target.status, "Production");
+  if (unverified) return fail("VERSION_NOT_READY", unverified);
   const verdict = stageMachine({
     from: target.stage,
     to: "Production",

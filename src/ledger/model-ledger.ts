@@ -63,6 +63,7 @@ import {
   decideStartRollout,
 } from "./rollout-ops";
 import { decideCreatePrincipal, decideCreateToken, decideRevokeToken, type TokenDraft } from "./token-ops";
+import { decideSettleVerification } from "./verification-ops";
 import {
   decideCreateVersion,
   decideDeleteVersionTag,
@@ -503,6 +504,18 @@ export class ModelLedger extends DurableObject<Env> {
         ? decide(model, row)
         : fail("ROLLOUT_NOT_FOUND", `model '${name}' has no rollout '${id}'`);
     });
+  }
+
+  // ---- chunked files (issue 16): a pending version becomes READY or FAILED_REGISTRATION ----
+
+  /**
+   * Settles a PENDING_REGISTRATION version once the server has hashed its chunked files; answers
+   * VERSION_NOT_READY while some are still unverified. Called by the verify queue, never by a route.
+   */
+  settleVerification(name: string, version: number, ctx: ChangeContext): Promise<LedgerResult<VersionView>> {
+    return this.#change(ctx, (now) =>
+      this.#withVersion(name, version, (m, v) => decideSettleVerification(this.#db, m, v, now)),
+    );
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {

@@ -22,6 +22,7 @@ import { newId } from "../lib/ids";
 import type { CreateVersionInput, VersionView } from "../schemas/versions";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 import { registrationChecks } from "./registration-checks";
+import { filesVerdict } from "./verification-ops";
 
 const view = (db: Db, model: ModelRow, version: number) => async () => {
   const found = await readVersionView(db, model, version);
@@ -57,11 +58,15 @@ export async function decideCreateVersion(
   const version = model.lastVersion + 1;
   const row = await buildVersionRow(model, version, input, ctx, now);
   const files = row.files;
+  // Issue 16: a file stored in chunks counts only once the server has hashed it (Invariant 2).
+  const { status } = await filesVerdict(db, files);
+  row.status = status;
   const after = {
     version,
     manifest_digest: row.manifestDigest,
     run_id: row.runId,
     stage: "None",
+    ...(status === "READY" ? {} : { status }),
     ...(checked.value.registrationGates ? { registration_gates: checked.value.registrationGates } : {}),
     ...(input.copy_from ? { copied_from: input.copy_from } : {}),
   };

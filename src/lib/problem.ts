@@ -71,6 +71,8 @@ export const ERROR_STATUS = {
   VERSION_EXISTS: 409,
   VERSION_NUMBER_TAKEN: 409,
   AUDIT_CHAIN_BROKEN: 422,
+  // ---- chunked files (issue 16) ----
+  VERSION_NOT_READY: 409,
   INTERNAL: 500,
   // ---- governance and lineage, complete (issue #19) ----
   DATASET_NOT_FOUND: 404,

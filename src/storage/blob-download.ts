@@ -3,60 +3,18 @@
  * If-None-Match, and the Workers Cache API in front of R2 so repeat fetches at a location never read
  * R2. The cache holds the full blob under a synthetic key; ranges are cut from it by the cache.
  */
-import { ARTIFACT_LIMITS, blobEtag, reprDigest } from "../domain/artifacts";
+import { ARTIFACT_LIMITS, blobEtag } from "../domain/artifacts";
 import { parseRange } from "../domain/byte-range";
 import { etagMatches } from "../domain/etags";
-import { ApiError, problemResponse } from "../lib/problem";
+import { ApiError } from "../lib/problem";
 import { blobCacheKey, blobKey } from "./blob-keys";
+import { serveChunkedFile } from "./chunked-download";
+import { answer, baseHeaders, type ServeOptions, unsatisfiable } from "./download-response";
 
-export interface ServeOptions {
-  method: "GET" | "HEAD";
-  headers: Headers;
-  contentType: string;
-  cacheControl: string;
-  requestId: string;
-  /** Lets the cache fill finish after the response is sent. */
-  waitUntil: ((promise: Promise<unknown>) => void) | undefined;
-}
+export type { ServeOptions } from "./download-response";
 
 /** What the cached copy carries: storable for a year; the response headers are rebuilt per request. */
 const CACHED_COPY_CONTROL = "public, max-age=31536000, immutable";
-
-function baseHeaders(hex: string, opts: ServeOptions): Headers {
-  return new Headers({
-    etag: blobEtag(hex),
-    "repr-digest": reprDigest(hex),
-    "accept-ranges": "bytes",
-    "cache-control": opts.cacheControl,
-    "content-type": opts.contentType,
-  });
-}
-
-function unsatisfiable(size: number, reason: string, requestId: string): Response {
-  const response = problemResponse(new ApiError("RANGE_NOT_SATISFIABLE", reason), requestId);
-  response.headers.set("content-range", `bytes */${size}`);
-  response.headers.set("accept-ranges", "bytes");
-  return response;
-}
-
-type Body = ReadableStream | null;
-
-function answer(
-  hex: string,
-  opts: ServeOptions,
-  size: number,
-  body: Body,
-  range?: { offset: number; length: number },
-) {
-  const headers = baseHeaders(hex, opts);
-  headers.set("content-length", String(range ? range.length : size));
-  if (range) headers.set("content-range", `bytes ${range.offset}-${range.offset + range.length - 1}/${size}`);
-  if (opts.method === "HEAD") {
-    body?.cancel().catch(() => undefined);
-    body = null;
-  }
-  return new Response(body, { status: range ? 206 : 200, headers });
-}
 
 /** `If-Range` with any tag but ours means "send it all"; the tag of a blob never changes. */
 function rangeHeader(hex: string, headers: Headers): string | null {
@@ -103,7 +61,7 @@ async function serveFromR2(
   const notFound = () => new ApiError("BLOB_NOT_FOUND", `no blob sha256:${hex}`);
   if (wanted !== null || opts.method === "HEAD") {
     const head = await env.BLOBS.head(blobKey(hex));
-    if (!head) throw notFound();
+    if (!head) return (await serveChunkedFile(env, hex, opts, wanted)) ?? Promise.reject(notFound());
     const range = parseRange(wanted, head.size);
     if (range.kind === "unsatisfiable") return unsatisfiable(head.size, range.reason, opts.requestId);
     if (opts.method === "HEAD")
@@ -117,7 +75,7 @@ async function serveFromR2(
     }
   }
   const object = await env.BLOBS.get(blobKey(hex));
-  if (!object) throw notFound();
+  if (!object) return (await serveChunkedFile(env, hex, opts, wanted)) ?? Promise.reject(notFound());
   let body: ReadableStream = object.body;
   if (opts.waitUntil && object.size <= ARTIFACT_LIMITS.maxCachedBytes) {
     const [forClient, forCache] = body.tee();

@@ -3,6 +3,8 @@
  * version registration runs. R2 is the truth about which blobs exist; nothing here deletes a blob
  * (garbage collection of unreferenced blobs is a later job and must skip referenced digests).
  */
+import { createDb } from "../db/client";
+import { recipeStatuses } from "../db/repos/recipes-repo";
 import { ARTIFACT_LIMITS, digestHex } from "../domain/artifacts";
 import type { FileEntry } from "../domain/version-record";
 import { ApiError, type FieldError } from "../lib/problem";
@@ -69,7 +71,7 @@ export async function blobSize(env: Env, hex: string): Promise<number | null> {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -86,7 +88,38 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 export async function missingBlobs(env: Env, digests: string[]): Promise<string[]> {
   const unique = [...new Set(digests)].slice(0, ARTIFACT_LIMITS.checkDigests);
   const sizes = await mapLimited(unique, 32, (d) => blobSize(env, digestHex(d)));
-  return unique.filter((_, i) => sizes[i] === null);
+  const missing = unique.filter((_, i) => sizes[i] === null);
+  if (missing.length === 0) return missing;
+  // Issue 16: a file stored in chunks is present once its recipe is stored (and not failed).
+  const recipes = await recipeStatuses(createDb(env.DB), missing.map(digestHex));
+  return missing.filter((d) => {
+    const status = recipes.get(digestHex(d))?.status;
+    return status === undefined || status === "failed";
+  });
+}
+
+/**
+ * Issue 16: a file with no single blob may be stored in chunks. A recipe still being hashed counts
+ * (the version is registered PENDING_REGISTRATION); one whose chunks failed the hash does not.
+ */
+async function addRecipeSizes(env: Env, files: FileEntry[], sizes: Map<string, number | null>) {
+  const unblobbed = [...sizes].filter(([, size]) => size === null).map(([d]) => digestHex(d));
+  if (unblobbed.length === 0) return;
+  const recipes = await recipeStatuses(createDb(env.DB), unblobbed);
+  const failed: FieldError[] = [];
+  files.forEach((f, i) => {
+    const recipe = recipes.get(digestHex(f.digest));
+    if (recipe?.status === "failed") {
+      failed.push({
+        path: `files.${i}.digest`,
+        message: `'${f.path}': ${recipe.detail ?? "failed verification"}`,
+      });
+    }
+  });
+  if (failed.length > 0) {
+    throw new ApiError("DIGEST_MISMATCH", "some files' chunks did not hash to their digest", failed);
+  }
+  for (const [hex, recipe] of recipes) sizes.set(`sha256:${hex}`, recipe.size);
 }
 
 /**
@@ -101,6 +134,7 @@ export async function assertManifestBlobs(env: Env, files: FileEntry[]): Promise
   unique.forEach((d, i) => {
     sizes.set(d, found[i] ?? null);
   });
+  await addRecipeSizes(env, files, sizes);
   const missing = unique.filter((d) => sizes.get(d) === null);
   if (missing.length > 0) {
     const errors: FieldError[] = files.flatMap((f, i) =>

@@ -6,6 +6,7 @@ import { LIMITS } from "../../domain/limits";
 import { parseSignature } from "../../domain/signature";
 import { manifestProblems } from "../../domain/version-record";
 import type { AppEnv } from "../../env";
+import { followPendingVersion } from "../../jobs/verify-files";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import type { CreateVersionInput } from "../../schemas/versions";
@@ -23,6 +24,7 @@ export const createVersion: Handler<"createVersion"> = async (c) => {
   await checkVersionInput(c.env, input);
   const result = await ledgerFor(c.env, name).createVersion(name, input, await idempotentContext(c, input));
   const version = unwrap(result);
+  if (version.status === "PENDING_REGISTRATION") await followPendingVersion(c.env, name, version.version);
   c.header("location", `/api/v1/models/${encodeURIComponent(name)}/versions/${version.version}`);
   return c.json(version, result.ok && result.replayed ? 200 : 201);
 };

@@ -1,0 +1,4 @@
+/** The error a corrupted or truncated download raises; it names the file. */
+export class IntegrityError extends Error {
+  override name = "IntegrityError";
+}
