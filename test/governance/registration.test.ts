@@ -260,7 +260,7 @@ describe("approval requests: cancel and filters", () => {
         new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret))),
         (b) => b.toString(16).padStart(2, "0"),
       ).join("");
-      return env.DB.prepare("select id, name from tokens where token_hash = ?")
+      return env.DB.prepare("select principal_id as id, name from tokens where token_hash = ?")
         .bind(hash)
         .first<{ id: string; name: string }>();
     };

@@ -147,7 +147,9 @@ describe("retention planner (pure)", () => {
         });
         return planModel({ ...model, previousProductionVersion: prev, versions }, policy, now);
       };
-      const result = fc.check(safetyAndFixpoint(broken), { numRuns: 3000 });
+      // Seeded: a rollback target is a rare fact in random histories, and an unseeded run of 3000
+      // missed it now and then (a flaky failure, not a caught planner).
+      const result = fc.check(safetyAndFixpoint(broken), { numRuns: 3000, seed: 20261201 });
       expect(result.failed).toBe(true);
     });
   }
