@@ -20,7 +20,7 @@ import { activeRollout } from "../db/repos/rollouts-repo";
 import { DEFAULT_STALE_AFTER_SECONDS, driftReason, driftTransition, followedAlias } from "../domain/drift";
 import { nodeOnCanary } from "../domain/rollouts/fleet";
 import type { DeploymentReport, DeploymentView } from "../schemas/serving";
-import type { Change, LedgerResult } from "./ledger-types";
+import { type Change, type LedgerResult, nothingToWrite } from "./ledger-types";
 
 /** The row a report writes: what the node runs, which alias it follows, who reported it and when. */
 export function reportRow(
@@ -90,19 +90,10 @@ export async function decideReportDeployment(
     // here without an audit entry or event, exactly as the fast path would have written it.
     return {
       ok: true,
-      value: {
-        statements: [],
-        chain: model.id,
-        modelName: model.name,
-        action: "",
-        target: "",
-        before: null,
-        after: null,
-        respond: async () => {
-          await heartbeat;
-          return view();
-        },
-      },
+      value: nothingToWrite(model.id, model.name, async () => {
+        await heartbeat;
+        return view();
+      }),
     };
   }
   const node = { node_id: row.nodeId, environment: row.environment, alias: row.alias };

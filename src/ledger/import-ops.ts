@@ -17,7 +17,7 @@ import { findProductionVersion } from "../db/repos/stages-repo";
 import { findVersionRow, insertVersion, readVersionView, type VersionRow } from "../db/repos/versions-repo";
 import { manifestDigest, sortManifest } from "../domain/version-record";
 import type { ImportVersionInput, VersionView } from "../schemas/versions";
-import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+import { type Change, type ChangeContext, fail, type LedgerResult, nothingToWrite } from "./ledger-types";
 import { buildVersionRow, viewOfNewRow } from "./version-ops";
 
 /** True when `row` is what importing `input` would have written (the resume case). */
@@ -108,14 +108,5 @@ export interface ImportResult {
 }
 
 function unchanged(model: ModelRow, view: VersionView): Change<ImportResult> {
-  return {
-    statements: [],
-    chain: model.id,
-    modelName: model.name,
-    action: "none",
-    target: `model:${model.name}/versions/${view.version}`,
-    before: null,
-    after: null,
-    respond: async () => ({ created: false, version: view }),
-  };
+  return nothingToWrite(model.id, model.name, async () => ({ created: false, version: view }));
 }

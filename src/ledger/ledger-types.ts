@@ -81,6 +81,18 @@ export interface Change<T> {
   respond: () => Promise<T>;
 }
 
+/**
+ * A decided change that writes nothing (a repeat, a no-op): the writer skips the batch, the audit
+ * entry and the event, and only answers with `respond()`.
+ */
+export function nothingToWrite<T>(
+  chain: string,
+  modelName: string | null,
+  respond: () => Promise<T>,
+): Change<T> {
+  return { statements: [], chain, modelName, action: "", target: "", before: null, after: null, respond };
+}
+
 export type IdempotentRef =
   | { kind: "model"; name: string }
   | { kind: "version"; name: string; version: number }

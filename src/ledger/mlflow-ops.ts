@@ -11,7 +11,7 @@ import { readPolicy } from "../db/repos/policies-repo";
 import { versionsInActiveRollout } from "../db/repos/rollouts-repo";
 import type { VersionRow } from "../db/repos/versions-repo";
 import { satisfies } from "../domain/roles";
-import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+import { type Change, type ChangeContext, fail, type LedgerResult, nothingToWrite } from "./ledger-types";
 
 /**
  * Renames a model. The ledger instance is chosen by name, so from now on the new name's instance is
@@ -105,14 +105,5 @@ export async function decideDeleteVersion(
 }
 
 function noChange<T>(model: ModelRow, value: T): Change<T> {
-  return {
-    statements: [],
-    chain: model.id,
-    modelName: model.name,
-    action: "none",
-    target: `model:${model.name}`,
-    before: null,
-    after: null,
-    respond: async () => value,
-  };
+  return nothingToWrite(model.id, model.name, async () => value);
 }

@@ -8,10 +8,10 @@ import { canaryCandidates, type RolloutRow, toRolloutView } from "../db/repos/ro
 import { DEFAULT_STALE_AFTER_SECONDS } from "../domain/drift";
 import { nodeBucket, onCanary } from "../domain/rollouts/bucket";
 import { type GuardVerdict, guardLabel, judgeGuards } from "../domain/rollouts/guards";
-import { nextStep, stepDue } from "../domain/rollouts/rollout";
+import { stepDue } from "../domain/rollouts/rollout";
 import type { RolloutView } from "../schemas/rollouts";
-import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
-import { complete, type Decision, moved, notActive, rollBack, rolloutChange } from "./rollout-ops";
+import { type Change, type ChangeContext, fail, type LedgerResult, nothingToWrite } from "./ledger-types";
+import { advance, type Decision, notActive, rollBack } from "./rollout-ops";
 
 /** Who rolls a rollout back when a guard breaks: the registry itself, not the reporting node. */
 export const GUARD_ACTOR = { id: "rollout-guard", name: "rollout-guard" } as const;
@@ -41,16 +41,7 @@ export async function judgeRollout(
 function unchanged(model: ModelRow, row: RolloutRow): LedgerResult<Change<RolloutView>> {
   return {
     ok: true,
-    value: {
-      statements: [],
-      chain: model.id,
-      modelName: model.name,
-      action: "",
-      target: "",
-      before: null,
-      after: null,
-      respond: async () => toRolloutView(row, model.name),
-    },
+    value: nothingToWrite(model.id, model.name, async () => toRolloutView(row, model.name)),
   };
 }
 
@@ -91,15 +82,5 @@ export async function decideScheduledStep(
     );
     return fail("ROLLOUT_GUARDS_UNDECIDED", `too few canary reports for ${waiting.join(", ")}`);
   }
-  const next = nextStep(row.weight, row.steps);
-  if (next === "complete") return { ok: true, value: complete(db, model, row, ctx, now) };
-  const after = moved(
-    row,
-    "advanced",
-    { weight: next, stepStartedAt: now },
-    ctx.actor.name,
-    now,
-    "guards held",
-  );
-  return { ok: true, value: rolloutChange(db, model, row, after, "advanced") };
+  return { ok: true, value: advance(db, model, row, ctx, now, "guards held") };
 }

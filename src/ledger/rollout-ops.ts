@@ -34,7 +34,7 @@ import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledg
 export type Decision = Promise<LedgerResult<Change<RolloutView>>>;
 
 /** The change that writes `next` over `row`, audited as `rollout.<action>`, announcing it. */
-export function rolloutChange(
+function rolloutChange(
   db: Db,
   model: ModelRow,
   row: RolloutRow,
@@ -77,7 +77,7 @@ export function rolloutChange(
 }
 
 /** `row` moved on: new fields, one more history entry, stamped `now` by `actor`. */
-export function moved(
+function moved(
   row: RolloutRow,
   action: RolloutAction,
   patch: Partial<RolloutRow>,
@@ -170,7 +170,7 @@ export function notActive(row: RolloutRow) {
 }
 
 /** Finishes a rollout: the alias now names the canary version, for every node. */
-export function complete(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext, now: number) {
+function complete(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext, now: number) {
   const next = moved(row, "completed", { status: "completed", weight: 100 }, ctx.actor.name, now, ctx.reason);
   const alias = upsertAlias(db, {
     modelId: model.id,
@@ -207,13 +207,30 @@ export async function decideAdvanceRollout(
   ctx: ChangeContext,
   now: number,
 ): Decision {
-  if (row.status !== "active") return notActive(row);
-  const refusal = await protectedAliasRefusal(db, model, row.alias, ctx);
+  const refusal = await personRefusal(db, model, row, ctx);
   if (refusal) return refusal;
+  return { ok: true, value: advance(db, model, row, ctx, now, ctx.reason) };
+}
+
+/** The next step, or completion past the last one (`detail` says why, in the history). */
+export function advance(
+  db: Db,
+  model: ModelRow,
+  row: RolloutRow,
+  ctx: ChangeContext,
+  now: number,
+  detail: string | undefined,
+) {
   const next = nextStep(row.weight, row.steps);
-  if (next === "complete") return { ok: true, value: complete(db, model, row, ctx, now) };
-  const after = moved(row, "advanced", { weight: next, stepStartedAt: now }, ctx.actor.name, now, ctx.reason);
-  return { ok: true, value: rolloutChange(db, model, row, after, "advanced") };
+  if (next === "complete") return complete(db, model, row, ctx, now);
+  const after = moved(row, "advanced", { weight: next, stepStartedAt: now }, ctx.actor.name, now, detail);
+  return rolloutChange(db, model, row, after, "advanced");
+}
+
+/** What a person's step needs: the rollout still active, and the right to move its alias. */
+async function personRefusal(db: Db, model: ModelRow, row: RolloutRow, ctx: ChangeContext) {
+  if (row.status !== "active") return notActive(row);
+  return protectedAliasRefusal(db, model, row.alias, ctx);
 }
 
 export async function decidePromoteRollout(
@@ -223,8 +240,7 @@ export async function decidePromoteRollout(
   ctx: ChangeContext,
   now: number,
 ): Decision {
-  if (row.status !== "active") return notActive(row);
-  const refusal = await protectedAliasRefusal(db, model, row.alias, ctx);
+  const refusal = await personRefusal(db, model, row, ctx);
   if (refusal) return refusal;
   return { ok: true, value: complete(db, model, row, ctx, now) };
 }
@@ -236,8 +252,7 @@ export async function decideAbortRollout(
   ctx: ChangeContext,
   now: number,
 ): Decision {
-  if (row.status !== "active") return notActive(row);
-  const refusal = await protectedAliasRefusal(db, model, row.alias, ctx);
+  const refusal = await personRefusal(db, model, row, ctx);
   if (refusal) return refusal;
   const next = moved(row, "aborted", { status: "aborted" }, ctx.actor.name, now, ctx.reason);
   return { ok: true, value: rolloutChange(db, model, row, next, "aborted") };

@@ -11,7 +11,7 @@ import { findToken, insertToken, revokeToken, type TokenRow, toTokenView } from 
 import { scopesWithin } from "../domain/scopes";
 import type { PrincipalView } from "../schemas/principals";
 import type { TokenView } from "../schemas/tokens";
-import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
+import { type Change, type ChangeContext, fail, type LedgerResult, nothingToWrite } from "./ledger-types";
 
 export const SYSTEM_CHAIN = "system";
 
@@ -132,14 +132,5 @@ export async function decideRevokeToken(
 
 /** Revoking twice is a no-op: an empty change writes nothing and audits nothing. */
 function noChange(row: TokenRow): Change<TokenView> {
-  return {
-    statements: [],
-    chain: SYSTEM_CHAIN,
-    modelName: null,
-    action: "",
-    target: "",
-    before: null,
-    after: null,
-    respond: async () => toTokenView(row),
-  };
+  return nothingToWrite(SYSTEM_CHAIN, null, async () => toTokenView(row));
 }
