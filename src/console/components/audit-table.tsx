@@ -1,6 +1,7 @@
 /** Audit entries as a table: when, who, what, which target, why. */
 import type { z } from "zod";
 import type { AuditEntrySchema } from "../../schemas/governance";
+import { modelHref } from "../hrefs";
 import { Time } from "./badges";
 
 type Entry = z.infer<typeof AuditEntrySchema>;
@@ -30,9 +31,7 @@ export function AuditTable({ items, showModel = false }: { items: Entry[]; showM
             <td>
               <Time iso={e.created_at} />
             </td>
-            {showModel ? (
-              <td>{e.model ? <a href={`/models/${encodeURIComponent(e.model)}`}>{e.model}</a> : "system"}</td>
-            ) : null}
+            {showModel ? <td>{e.model ? <a href={modelHref(e.model)}>{e.model}</a> : "system"}</td> : null}
             <td>
               <code>{e.action}</code>
             </td>

@@ -1,5 +1,6 @@
 /** A signature compatibility report (against previous and Production), and a plain signature diff. */
 import type { CompatReport, SideDiff } from "../../domain/signature-compat";
+import { versionHref } from "../hrefs";
 
 function changes(side: SideDiff): string[] {
   return [
@@ -42,7 +43,7 @@ export function CompatPanel({
   report: { has_signature: boolean; previous: Against; production: Against };
   name: string;
 }) {
-  const href = (v: number) => `/models/${encodeURIComponent(name)}/versions/${v}`;
+  const href = (v: number) => versionHref(name, v);
   return (
     <>
       {report.has_signature ? null : <p class="muted">This version has no signature.</p>}

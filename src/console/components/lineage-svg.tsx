@@ -4,6 +4,7 @@
  * Layout is by depth (one column per hop), nodes stacked in each column; no script needed.
  */
 import type { LineageGraph, LineageNode } from "../../domain/lineage";
+import { versionHref } from "../hrefs";
 
 const W = 190;
 const H = 46;
@@ -17,9 +18,6 @@ export interface PlacedNode {
   row: number;
   root: boolean;
 }
-
-const versionHref = (name: string, version: number) =>
-  `/models/${encodeURIComponent(name)}/versions/${version}`;
 
 function href(n: LineageNode, rootHref: string): string {
   if (n.type === "version" && n.name !== undefined && n.version !== undefined)

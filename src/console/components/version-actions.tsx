@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import type { AliasRow } from "../../db/repos/aliases-repo";
 import type { AppEnv } from "../../env";
 import type { VersionView } from "../../schemas/versions";
+import { versionHref } from "../hrefs";
 import { ConfirmBox, CsrfField } from "./forms";
 
 export function VersionActions(props: {
@@ -18,7 +19,7 @@ export function VersionActions(props: {
 }) {
   const { view } = props;
   const csrf = props.c.get("csrf");
-  const href = `/models/${encodeURIComponent(view.name)}/versions/${view.version}`;
+  const href = versionHref(view.name, view.version);
   if (!props.canContribute)
     return <p class="muted">Your role ({props.c.get("actor").role}) can read but not change versions.</p>;
   const movable = props.aliases.filter((a) => a.version !== view.version);

@@ -17,8 +17,8 @@ import { decideRequest } from "../../operations/governance";
 import { StageBadge, Time } from "../components/badges";
 import { ConfirmBox, CsrfField, Flash } from "../components/forms";
 import { ErrorPanel } from "../error-page";
+import { versionHref } from "../hrefs";
 import { renderPage } from "../layout";
-import { versionHref } from "./version";
 
 export async function approvalsPage(c: Context<AppEnv>, flash?: Child) {
   const actor = c.get("actor");

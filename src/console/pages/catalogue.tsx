@@ -8,6 +8,7 @@ import { STAGE_NAMES } from "../../domain/lifecycle";
 import type { AppEnv } from "../../env";
 import { MODEL_ORDERS } from "../../schemas/models";
 import { AliasBadge, Tags, Time } from "../components/badges";
+import { modelHref } from "../hrefs";
 import { renderPage } from "../layout";
 import { intParam, oneOf, withQuery } from "../query";
 
@@ -168,7 +169,7 @@ export async function cataloguePage(c: Context<AppEnv>) {
               {page.items.map((m) => (
                 <tr>
                   <td>
-                    <a href={`/models/${encodeURIComponent(m.name)}`}>{m.name}</a>
+                    <a href={modelHref(m.name)}>{m.name}</a>
                     {m.description ? <div class="desc">{m.description}</div> : null}
                   </td>
                   <td class="num">{m.latest_version ?? "—"}</td>

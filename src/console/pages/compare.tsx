@@ -11,8 +11,8 @@ import type { VersionView } from "../../schemas/versions";
 import { formatMetric, StageBadge } from "../components/badges";
 import { SignatureDiff } from "../components/compat-panel";
 import { MetricsChart } from "../components/metrics-chart";
+import { modelHref } from "../hrefs";
 import { renderPage } from "../layout";
-import { modelHref } from "./model";
 
 const MAX_VERSIONS = 6;
 

@@ -8,10 +8,9 @@ import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
 import { DIGEST_PATTERN } from "../../schemas/common";
 import { StageBadge, Time } from "../components/badges";
+import { modelHref, versionHref } from "../hrefs";
 import { renderPage } from "../layout";
 import { withQuery } from "../query";
-import { modelHref } from "./model";
-import { versionHref } from "./version";
 
 export async function deploymentsPage(c: Context<AppEnv>) {
   const summary = await fleetSummary(createDb(c.env.DB), {

@@ -14,10 +14,9 @@ import type { AppEnv } from "../../env";
 import { modelRowOr404 } from "../../routes/context";
 import type { DeploymentView } from "../../schemas/serving";
 import { AliasBadge, formatMetric, StageBadge, Tags, Time } from "../components/badges";
+import { modelHref } from "../hrefs";
 import { renderPage } from "../layout";
 import { intParam, withQuery } from "../query";
-
-export const modelHref = (name: string) => `/models/${encodeURIComponent(name)}`;
 
 function DeploymentsPanel({ items }: { items: DeploymentView[] }) {
   if (items.length === 0) return <p class="muted">No serving node has reported this model.</p>;

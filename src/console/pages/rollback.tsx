@@ -9,9 +9,8 @@ import { rollbackModel } from "../../operations/governance";
 import { modelRowOr404 } from "../../routes/context";
 import { ConfirmBox, CsrfField } from "../components/forms";
 import { ErrorPanel } from "../error-page";
+import { modelHref, versionHref } from "../hrefs";
 import { renderPage } from "../layout";
-import { modelHref } from "./model";
-import { versionHref } from "./version";
 
 export async function rollbackPage(c: Context<AppEnv>, flash?: Child) {
   const name = c.req.param("name") ?? "";

@@ -12,7 +12,8 @@ import { moveAlias, requestPromotion, transitionVersion } from "../../operations
 import { AliasNameSchema } from "../../schemas/aliases";
 import { Flash } from "../components/forms";
 import { ErrorPanel } from "../error-page";
-import { versionHref, versionPage } from "./version";
+import { versionHref } from "../hrefs";
+import { versionPage } from "./version";
 
 export const NOTICES = {
   transition: "The stage changed.",

@@ -19,10 +19,8 @@ import { AliasBadge, formatBytes, formatMetric, StageBadge, Tags, Time } from ".
 import { CompatPanel } from "../components/compat-panel";
 import { LineageSvg } from "../components/lineage-svg";
 import { VersionActions } from "../components/version-actions";
+import { modelHref, versionHref } from "../hrefs";
 import { renderPage } from "../layout";
-import { modelHref } from "./model";
-
-export const versionHref = (name: string, version: number) => `${modelHref(name)}/versions/${version}`;
 
 function KeyValues({ entries, empty }: { entries: [string, Child][]; empty: string }) {
   if (entries.length === 0) return <p class="muted">{empty}</p>;

@@ -88,25 +88,34 @@ async function hydrateVersions(db: Db, rows: VersionSelect[], withAliases: boole
     ),
     withAliases ? aliasesOf(db, [...new Set(rows.map((r) => r.modelId))]) : new Map(),
   ]);
-  return rows.map(
-    (r): MlflowVersionRecord => ({
-      name: r.name,
-      version: r.version,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      stage: r.stage,
-      description: r.description,
-      source: r.sourceUri ?? "",
-      runId: r.runId ?? "",
-      runLink: r.provenance.run_link ?? "",
-      status: r.status,
-      tags: tags.get(r.id) ?? [],
-      aliases: ((aliasMap.get(r.modelId) ?? []) as { alias: string; version: number }[])
+  return rows.map((r) =>
+    toMlflowRecord(
+      r,
+      tags.get(r.id) ?? [],
+      ((aliasMap.get(r.modelId) ?? []) as { alias: string; version: number }[])
         .filter((a) => a.version === r.version)
         .map((a) => a.alias),
-      fileCount: Number(r.fileCount ?? 0),
-    }),
+    ),
   );
+}
+
+/** A selected version row (versionColumns) with its tags and aliases, as MLflow describes it. */
+function toMlflowRecord(r: VersionSelect, tags: [string, string][], aliases: string[]): MlflowVersionRecord {
+  return {
+    name: r.name,
+    version: r.version,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    stage: r.stage,
+    description: r.description,
+    source: r.sourceUri ?? "",
+    runId: r.runId ?? "",
+    runLink: r.provenance.run_link ?? "",
+    status: r.status,
+    tags,
+    aliases,
+    fileCount: Number(r.fileCount ?? 0),
+  };
 }
 
 export async function readMlflowVersion(
@@ -148,21 +157,11 @@ export async function readMlflowVersionByAlias(
   // A matched version row has every NOT NULL column set.
   const r = row as { [K in keyof typeof row]: NonNullable<(typeof row)[K]> };
   return {
-    version: {
-      name: r.name,
-      version: r.version,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      stage: r.stage,
-      description: r.description,
-      source: r.sourceUri ?? "",
-      runId: r.runId ?? "",
-      runLink: r.provenance?.run_link ?? "",
-      status: r.status,
-      tags: JSON.parse(r.tagsJson) as [string, string][],
-      aliases: JSON.parse(r.aliasesJson) as string[],
-      fileCount: Number(r.fileCount ?? 0),
-    },
+    version: toMlflowRecord(
+      r,
+      JSON.parse(r.tagsJson) as [string, string][],
+      JSON.parse(r.aliasesJson) as string[],
+    ),
   };
 }
 
