@@ -51,7 +51,11 @@ export async function decideCreateVersion(
       ]);
     }
   }
-  const policy = await readPolicy(db, model.id);
+  // Independent reads: one round trip, not two, on the serialised path (issue 16's verdict).
+  const [policy, verdict] = await Promise.all([
+    readPolicy(db, model.id),
+    filesVerdict(db, sortManifest(input.files)),
+  ]);
   const checked = await registrationChecks(db, policy, input);
   if (!checked.ok) return checked;
   const tags = checked.value.tags;
@@ -59,7 +63,7 @@ export async function decideCreateVersion(
   const row = await buildVersionRow(model, version, input, ctx, now);
   const files = row.files;
   // Issue 16: a file stored in chunks counts only once the server has hashed it (Invariant 2).
-  const { status } = await filesVerdict(db, files);
+  const { status } = verdict;
   row.status = status;
   const after = {
     version,
