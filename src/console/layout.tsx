@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { satisfies } from "../domain/roles";
+import { type Actor, satisfies } from "../domain/roles";
 import type { AppEnv } from "../env";
 import { STYLESHEET_PATH } from "./assets/asset-routes";
 import { CsrfField } from "./components/forms";
@@ -23,46 +23,52 @@ const NAV: { section: Section; href: string; label: string; admin?: boolean }[] 
 
 function Header({ c, section }: { c: Context<AppEnv>; section?: Section | undefined }) {
   const actor = c.get("actor");
-  if (!actor) {
-    return (
-      <header class="top">
-        <div class="bar">
-          <a class="brand" href="/">
-            Model registry
-          </a>
-        </div>
-      </header>
-    );
-  }
-  const admin = satisfies(actor.role, "admin");
   return (
     <header class="top">
       <div class="bar">
         <a class="brand" href="/">
           Model registry
         </a>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.filter((n) => !n.admin || admin).map((n) => (
-              <li>
-                <a href={n.href} aria-current={n.section === section ? "page" : undefined}>
-                  {n.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div class="who">
-          <span>
-            {actor.name} · {actor.role}
-          </span>
-          <form method="post" action="/logout">
-            <CsrfField token={c.get("csrf")} />
-            <button type="submit">Sign out</button>
-          </form>
-        </div>
+        {actor ? <SignedInBar c={c} actor={actor} section={section} /> : null}
       </div>
     </header>
+  );
+}
+
+/** The main navigation (admin entries only for admins) and who is signed in, with sign-out. */
+function SignedInBar({
+  c,
+  actor,
+  section,
+}: {
+  c: Context<AppEnv>;
+  actor: Actor;
+  section?: Section | undefined;
+}) {
+  const admin = satisfies(actor.role, "admin");
+  return (
+    <>
+      <nav aria-label="Main">
+        <ul>
+          {NAV.filter((n) => !n.admin || admin).map((n) => (
+            <li>
+              <a href={n.href} aria-current={n.section === section ? "page" : undefined}>
+                {n.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div class="who">
+        <span>
+          {actor.name} · {actor.role}
+        </span>
+        <form method="post" action="/logout">
+          <CsrfField token={c.get("csrf")} />
+          <button type="submit">Sign out</button>
+        </form>
+      </div>
+    </>
   );
 }
 
