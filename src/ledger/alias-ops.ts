@@ -4,7 +4,7 @@ import { deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
 import { activeRollout } from "../db/repos/rollouts-repo";
-import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
+import { findVersionRow, findVersionViewRow, readVersionView, viewAfter } from "../db/repos/versions-repo";
 import { aliasEtag, etagMatches } from "../domain/etags";
 import { satisfies } from "../domain/roles";
 import { RESERVED_ALIASES } from "../schemas/aliases";
@@ -61,13 +61,17 @@ export async function decideSetAlias(
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
   }
-  const refusal =
-    (await protectedAliasRefusal(db, model, input.alias, ctx)) ??
-    (await rolloutRefusal(db, model, input.alias));
+  // Independent reads: one round trip on the ledger's serialised path, not four (issue 13). The
+  // target is read with its tags and aliases, so the answer is built from it, not read back.
+  const [protectedRefusal, rollout, target, existing] = await Promise.all([
+    protectedAliasRefusal(db, model, input.alias, ctx),
+    rolloutRefusal(db, model, input.alias),
+    findVersionViewRow(db, model.id, input.version),
+    findAlias(db, model.id, input.alias),
+  ]);
+  const refusal = protectedRefusal ?? rollout;
   if (refusal) return refusal;
-  const target = await findVersionRow(db, model.id, input.version);
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
-  const existing = await findAlias(db, model.id, input.alias);
   if (input.ifMatch !== undefined && !etagMatches(input.ifMatch, await currentEtag(db, model, input.alias))) {
     return fail(
       "PRECONDITION_FAILED",
@@ -89,6 +93,7 @@ export async function decideSetAlias(
         }),
         touchModel(db, model.id, now),
       ],
+      model: { ...model, updatedAt: now },
       chain: model.id,
       modelName: model.name,
       action: "alias.set",
@@ -101,11 +106,11 @@ export async function decideSetAlias(
         version: input.version,
         data: { alias: input.alias, before, after },
       },
-      respond: async () => {
-        const found = await readVersionView(db, model, input.version);
-        if (!found) throw new Error("aliased version vanished after commit");
-        return found;
-      },
+      // The alias only adds itself to the target's aliases: answered from the row read above.
+      respond: async () =>
+        viewAfter(model.name, target, { addAlias: input.alias }) ??
+        (await readVersionView(db, model, input.version)) ??
+        Promise.reject(new Error("aliased version vanished after commit")),
     },
   };
 }
@@ -132,6 +137,7 @@ export async function decideDeleteAlias(
     ok: true,
     value: {
       statements: [deleteAlias(db, model.id, alias), touchModel(db, model.id, now)],
+      model: { ...model, updatedAt: now },
       chain: model.id,
       modelName: model.name,
       action: "alias.deleted",

@@ -11,11 +11,18 @@
  * its own audit entry, event and sequence number. If that batch fails, nothing of it landed: the
  * head is dropped (read again from D1) and each change runs again on its own, so one bad change
  * never fails another (invariant 10). Any other change runs alone, after the group before it.
+ *
+ * Head state (issue 13): the writer also keeps each model's row as the last committed change left
+ * it, so a change is decided without reading the model again. A change that declares the row it
+ * leaves (`Change.model`) updates it; any other committed change, and any failed batch (a fencing
+ * failure: someone else extended the chain), drops it, and the next change reads D1 again.
+ * Events are marked sent in one statement per burst, not one per change (the sweeper's grace
+ * period is far longer than the wait).
  */
 import { commitBatch, type Db, iso, type Statement } from "../db/client";
 import { chainHead, insertAudit } from "../db/repos/audit-repo";
 import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
-import { findModelRow, readModelView } from "../db/repos/models-repo";
+import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
 import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
 import { readVersionView } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
@@ -26,6 +33,12 @@ export type Decide<T> = (now: number) => Promise<LedgerResult<Change<T>>>;
 
 /** How many waiting changes one batch may carry (D1 batches are bounded in size). */
 const MAX_GROUP = 32;
+
+/**
+ * How long sent events wait to be marked sent together (one UPDATE for a burst of changes instead
+ * of one per change). Far below the outbox sweeper's grace period, so nothing is sent twice.
+ */
+const MARK_SENT_DELAY_MS = 50;
 
 interface Waiting {
   ctx: ChangeContext;
@@ -47,6 +60,10 @@ export class ChangeWriter {
   readonly #heads = new Map<string, Head>();
   /** The latest version decided (not yet committed) per model id, inside the current group. */
   readonly #pendingVersions = new Map<string, number>();
+  /** Model rows by name as the last committed change left them (the head state; D1 is the record). */
+  readonly #models = new Map<string, ModelRow>();
+  /** Events handed to the queue and not yet marked sent in D1. */
+  #sent: string[] = [];
   readonly #db: Db;
   readonly #events: Queue;
   readonly #waitUntil: (promise: Promise<unknown>) => void;
@@ -84,6 +101,16 @@ export class ChangeWriter {
   headModel<M extends { id: string; lastVersion: number }>(model: M): M {
     const pending = this.#pendingVersions.get(model.id);
     return pending !== undefined && pending > model.lastVersion ? { ...model, lastVersion: pending } : model;
+  }
+
+  /** The model row as committed changes left it, when this writer knows it (no D1 read). */
+  cachedModel(name: string): ModelRow | undefined {
+    return this.#models.get(name);
+  }
+
+  /** Remembers a model row just read from D1 (a cold start, or after the head was dropped). */
+  rememberModel(row: ModelRow): void {
+    this.#models.set(row.name, row);
   }
 
   async #drain(): Promise<void> {
@@ -145,10 +172,11 @@ export class ChangeWriter {
       try {
         const built = await this.#build(change, ctx, now, heads);
         await this.#commit(built.statements);
-        this.#adopt(heads);
+        this.#adopt(heads, [change]);
         if (built.event) this.#waitUntil(this.#publish(built.event));
       } catch (error) {
         this.#heads.delete(change.chain);
+        this.#models.clear();
         if (!isConstraintError(error)) throw error;
         if (attempt >= 2) return fail("CONCURRENT_MODIFICATION", "the model changed concurrently; retry");
         continue;
@@ -202,10 +230,14 @@ export class ChangeWriter {
       // Nothing of the batch landed. Drop the head and give each change its own batch, decided
       // again on fresh state, so whatever failed fails alone.
       for (const chain of heads.keys()) this.#heads.delete(chain);
+      this.#models.clear();
       for (const { item } of decided) await this.#settle(item, () => this.#runOne(item));
       return;
     }
-    this.#adopt(heads);
+    this.#adopt(
+      heads,
+      decided.map((d) => d.change),
+    );
     for (const { item, change, event } of decided) {
       if (event) this.#waitUntil(this.#publish(event));
       await this.#settle(item, async () => ({ ok: true, value: await change.respond() }));
@@ -217,8 +249,19 @@ export class ChangeWriter {
     this.batches++;
   }
 
-  #adopt(heads: Map<string, Head>): void {
+  /** After a batch landed: its chain heads, and the model rows its changes say they left. */
+  #adopt(heads: Map<string, Head>, changes: Change<unknown>[]): void {
     for (const [chain, head] of heads) this.#heads.set(chain, head);
+    // A change that does not say what it left may have changed any model row: forget them all.
+    if (changes.some((change) => !change.model)) this.#models.clear();
+    else {
+      for (const change of changes) {
+        if (!change.model) continue;
+        // Keyed by name: a row cached under another name for the same id (a rename) is stale.
+        for (const [name, row] of this.#models) if (row.id === change.model.id) this.#models.delete(name);
+        this.#models.set(change.model.name, change.model);
+      }
+    }
   }
 
   /**
@@ -297,13 +340,28 @@ export class ChangeWriter {
     return head;
   }
 
-  /** After commit: hand the event to the queue. A failure here is repaired by the outbox sweeper. */
+  /**
+   * After commit: hand the event to the queue (never on the response path: the caller is answered
+   * without waiting). A failure here is repaired by the outbox sweeper (invariant 4).
+   */
   async #publish(event: OutboxRow): Promise<void> {
     try {
       await this.#events.send(event.envelope, { contentType: "json" });
-      await markSent(this.#db, [event.id], Date.now());
     } catch (error) {
       console.warn(`event ${event.id} not enqueued; the outbox sweeper will retry`, error);
+      return;
+    }
+    this.#sent.push(event.id);
+    // The first event of a burst schedules the one UPDATE that marks the whole burst sent.
+    if (this.#sent.length === 1) {
+      await new Promise((resolve) => setTimeout(resolve, MARK_SENT_DELAY_MS));
+      const ids = this.#sent;
+      this.#sent = [];
+      try {
+        await markSent(this.#db, ids, Date.now());
+      } catch (error) {
+        console.warn(`${ids.length} sent events not marked sent; the sweeper may send them again`, error);
+      }
     }
   }
 

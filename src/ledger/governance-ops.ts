@@ -15,7 +15,7 @@ import {
   setPreviousProduction,
   setStage,
 } from "../db/repos/stages-repo";
-import { findVersionRow, readVersionView, type VersionRow } from "../db/repos/versions-repo";
+import { findVersionRow, readVersionView, type VersionRow, viewAfter } from "../db/repos/versions-repo";
 import {
   registrationRefusal,
   type Stage,
@@ -90,7 +90,12 @@ export async function decideTransition(
     kind: input.kind,
     role: ctx.role,
     isCreator: version.createdBy === ctx.actor.name,
-    approved: input.kind === "approval" || (await hasApprovedRequest(db, model.id, version.version)),
+    // Only a plain Staging → Production move asks for an approved request: no read otherwise.
+    approved:
+      input.kind === "approval" ||
+      (input.kind === "transition" &&
+        input.to === "Production" &&
+        (await hasApprovedRequest(db, model.id, version.version))),
     failedGates: evaluateGates(policy, version),
     compatibilityFailures: guarded
       ? compatibilityFailures(await compatibilityAgainst(db, model.id, version))
@@ -110,16 +115,25 @@ export async function decideTransition(
   }
   let statements: Statement[];
   let archived: number | null = null;
+  // The model row as the change leaves it (issue 13's head state): only the rollback target moves.
+  let previousProductionVersion = model.previousProductionVersion;
+  let modelTouched = false;
   const others = input.archiveOthers ? await archiveOthers(db, model, version, input.to, ctx, now) : null;
   if (others && !others.ok) return others;
   if (input.to === "Production") {
     ({ statements, archived } = await promotion(db, model, version, now, verdict.needsReview));
+    const previous = archived ?? model.previousProductionVersion;
+    previousProductionVersion = previous === version.version ? null : previous;
+    modelTouched = true;
   } else {
     statements = [setStage(db, version, input.to, now)];
     // Leaving Staging by another road closes its open approval request.
     if (version.stage === "Staging") statements.push(cancelPending(db, model.id, version.version, now));
-    if (version.stage === "Production")
+    if (version.stage === "Production") {
       statements.push(setPreviousProduction(db, model.id, version.version, now));
+      previousProductionVersion = version.version;
+      modelTouched = true;
+    }
   }
   if (others?.ok) statements.push(...others.value.statements);
   const before = { stage: version.stage };
@@ -133,6 +147,7 @@ export async function decideTransition(
     ok: true,
     value: {
       statements,
+      model: modelTouched ? { ...model, previousProductionVersion, updatedAt: now } : model,
       chain: model.id,
       modelName: model.name,
       action: input.kind === "fast_track" ? "model_version.fast_tracked" : "model_version.stage_changed",
@@ -151,7 +166,13 @@ export async function decideTransition(
           ...(input.approvalRequestId ? { approval_request_id: input.approvalRequestId } : {}),
         },
       },
-      respond: view(db, model, version.version),
+      // Answered from the row read before the change (setStage's patch), not read back (issue 13).
+      respond: async () =>
+        viewAfter(model.name, version, {
+          stage: input.to,
+          updatedAt: now,
+          ...(input.to === "Production" ? { needsReview: verdict.needsReview } : {}),
+        }) ?? view(db, model, version.version)(),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Statement } from "../db/client";
+import type { ModelRow } from "../db/repos/models-repo";
 import type { Role } from "../domain/roles";
 import type { ErrorCode, FieldError } from "../lib/problem";
 
@@ -75,6 +76,12 @@ export interface Change<T> {
    * change's audit entry links to it instead of to the head read before the batch.
    */
   chainHead?: { seq: number; hash: string };
+  /**
+   * The model row exactly as this change's statements leave it (issue 13's head state): the ledger
+   * decides the next change against it without reading D1. Omitted = the row may have changed in
+   * ways the change does not say, and the ledger reads it again.
+   */
+  model?: ModelRow;
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

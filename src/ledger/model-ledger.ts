@@ -16,7 +16,7 @@ import { findModelRow, type ModelRow } from "../db/repos/models-repo";
 import type { PrincipalRow } from "../db/repos/principals-repo";
 import { findRollout, type RolloutRow } from "../db/repos/rollouts-repo";
 import type { ModelSnapshot } from "../db/repos/snapshot-repo";
-import { findVersionRow, type VersionRow } from "../db/repos/versions-repo";
+import { findVersionViewRow, type VersionRow } from "../db/repos/versions-repo";
 import type { WebhookPatch, WebhookRow } from "../db/repos/webhooks-repo";
 import type { Stage } from "../domain/lifecycle";
 import type { Policy } from "../domain/policy";
@@ -518,8 +518,13 @@ export class ModelLedger extends DurableObject<Env> {
     );
   }
 
+  /** The model from the writer's head state, or from D1 on a cold start / after a fencing failure. */
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {
-    const model = await findModelRow(this.#db, name);
+    let model = this.#writer.cachedModel(name);
+    if (!model) {
+      model = await findModelRow(this.#db, name);
+      if (model) this.#writer.rememberModel(model);
+    }
     return model ? decide(model) : fail("MODEL_NOT_FOUND", `model '${name}' does not exist`);
   }
 
@@ -529,7 +534,8 @@ export class ModelLedger extends DurableObject<Env> {
     decide: (model: ModelRow, version: VersionRow) => Promise<LedgerResult<Change<T>>>,
   ) {
     return this.#withModel(name, async (model) => {
-      const row = await findVersionRow(this.#db, model.id, version);
+      // The row with its tags and aliases (one query): a change can answer from it (written state).
+      const row = await findVersionViewRow(this.#db, model.id, version);
       return row
         ? decide(model, row)
         : fail("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);

@@ -89,6 +89,7 @@ export async function decideCreateVersion(
           files.map((f) => f.digest),
         ),
       ],
+      model: { ...model, lastVersion: version, updatedAt: now },
       chain: model.id,
       modelName: model.name,
       action: type,

@@ -123,8 +123,24 @@ export async function readMlflowVersion(
   name: string,
   version: number,
 ): Promise<MlflowVersionRecord | null> {
-  const rows = await selectVersions(db, and(eq(models.name, name), eq(modelVersions.version, version))).all();
-  return (await hydrateVersions(db, rows, true))[0] ?? null;
+  // One query (issue 13: every MLflow write answers with this read): tags in insertion order and
+  // aliases as JSON subselects, like readMlflowVersionByAlias.
+  const row = await db
+    .select({
+      ...versionColumns,
+      tagsJson: sql<string>`(select json_group_array(json_array(t.key, t.value)) from (select key, value from version_tags t where t.version_id = ${modelVersions.id} order by rowid) t)`,
+      aliasesJson: sql<string>`(select json_group_array(x.alias) from (select alias from aliases x where x.model_id = ${modelVersions.modelId} and x.version = ${modelVersions.version} order by alias) x)`,
+    })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(models.name, name), eq(modelVersions.version, version)))
+    .get();
+  if (!row) return null;
+  return toMlflowRecord(
+    row,
+    JSON.parse(row.tagsJson) as [string, string][],
+    JSON.parse(row.aliasesJson) as string[],
+  );
 }
 
 /**

@@ -61,6 +61,42 @@ export async function readVersionView(
   return row ? toVersionView(model.name, row as ViewRow) : null;
 }
 
+/**
+ * A version row with its tags and aliases (JSON) in one query: what a ledger change decides on and,
+ * patched with what it wrote, answers with (`viewAfter`), instead of reading it back after commit.
+ */
+export async function findVersionViewRow(
+  db: Db,
+  modelId: string,
+  version: number,
+): Promise<ViewRow | undefined> {
+  return (await db
+    .select(viewColumns)
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)))
+    .get()) as ViewRow | undefined;
+}
+
+/**
+ * The view of a version after a change patched its row, built from the row read before the change
+ * (`findVersionViewRow`) when it carries tags and aliases; null for a plain row (read it back).
+ */
+export function viewAfter(
+  modelName: string,
+  row: VersionRow,
+  patch: Partial<VersionRow> & { addAlias?: string },
+): VersionView | null {
+  if (!("tags" in row) || !("aliases" in row)) return null;
+  const { addAlias, ...fields } = patch;
+  const viewRow = { ...(row as ViewRow), ...fields };
+  if (addAlias !== undefined) {
+    const aliases = new Set(JSON.parse(viewRow.aliases) as string[]).add(addAlias);
+    // Same order as the read's `order by alias` (SQLite's binary collation = code unit order).
+    viewRow.aliases = JSON.stringify([...aliases].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return toVersionView(modelName, viewRow);
+}
+
 export async function findVersionRow(
   db: Db,
   modelId: string,
