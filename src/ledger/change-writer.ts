@@ -62,6 +62,8 @@ export class ChangeWriter {
   readonly #pendingVersions = new Map<string, number>();
   /** Model rows by name as the last committed change left them (the head state; D1 is the record). */
   readonly #models = new Map<string, ModelRow>();
+  /** Each model's policy as read since the head was last dropped (by model id; head state too). */
+  readonly #policies = new Map<string, Promise<unknown>>();
   /** Events handed to the queue and not yet marked sent in D1. */
   #sent: string[] = [];
   readonly #db: Db;
@@ -111,6 +113,26 @@ export class ChangeWriter {
   /** Remembers a model row just read from D1 (a cold start, or after the head was dropped). */
   rememberModel(row: ModelRow): void {
     this.#models.set(row.name, row);
+  }
+
+  /**
+   * The model's policy from the head state, read once from D1 until the head is dropped (any
+   * change that does not declare its model row, `setPolicy` among them, drops it).
+   */
+  headPolicy<P>(modelId: string, read: () => Promise<P>): Promise<P> {
+    let policy = this.#policies.get(modelId) as Promise<P> | undefined;
+    if (!policy) {
+      policy = read();
+      this.#policies.set(modelId, policy);
+      policy.catch(() => this.#policies.delete(modelId));
+    }
+    return policy;
+  }
+
+  /** Forgets the head state (model rows, policies): the next change reads D1 again. */
+  #dropHead(): void {
+    this.#models.clear();
+    this.#policies.clear();
   }
 
   async #drain(): Promise<void> {
@@ -176,7 +198,7 @@ export class ChangeWriter {
         if (built.event) this.#waitUntil(this.#publish(built.event));
       } catch (error) {
         this.#heads.delete(change.chain);
-        this.#models.clear();
+        this.#dropHead();
         if (!isConstraintError(error)) throw error;
         if (attempt >= 2) return fail("CONCURRENT_MODIFICATION", "the model changed concurrently; retry");
         continue;
@@ -230,7 +252,7 @@ export class ChangeWriter {
       // Nothing of the batch landed. Drop the head and give each change its own batch, decided
       // again on fresh state, so whatever failed fails alone.
       for (const chain of heads.keys()) this.#heads.delete(chain);
-      this.#models.clear();
+      this.#dropHead();
       for (const { item } of decided) await this.#settle(item, () => this.#runOne(item));
       return;
     }
@@ -253,7 +275,7 @@ export class ChangeWriter {
   #adopt(heads: Map<string, Head>, changes: Change<unknown>[]): void {
     for (const [chain, head] of heads) this.#heads.set(chain, head);
     // A change that does not say what it left may have changed any model row: forget them all.
-    if (changes.some((change) => !change.model)) this.#models.clear();
+    if (changes.some((change) => !change.model)) this.#dropHead();
     else {
       for (const change of changes) {
         if (!change.model) continue;

@@ -75,10 +75,12 @@ export async function decideTransition(
   input: TransitionInput,
   ctx: ChangeContext,
   now: number,
+  /** The ledger passes its head state's policy (issue 13); D1 otherwise. */
+  policyOf: typeof readPolicy = readPolicy,
 ): Promise<LedgerResult<Change<VersionView>>> {
   const unverified = registrationRefusal(version.status, input.to);
   if (unverified) return fail("VERSION_NOT_READY", unverified);
-  const policy = await readPolicy(db, model.id);
+  const policy = await policyOf(db, model.id);
   const guarded = compatibilityGuards(policy.signature_compatibility, {
     from: version.stage,
     to: input.to,

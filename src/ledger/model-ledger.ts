@@ -13,6 +13,7 @@ import { createDb, type Db } from "../db/client";
 import { type ApprovalRequestRow, findRequest } from "../db/repos/approvals-repo";
 import type { DatasetRow } from "../db/repos/datasets-repo";
 import { findModelRow, type ModelRow } from "../db/repos/models-repo";
+import { readPolicy } from "../db/repos/policies-repo";
 import type { PrincipalRow } from "../db/repos/principals-repo";
 import { findRollout, type RolloutRow } from "../db/repos/rollouts-repo";
 import type { ModelSnapshot } from "../db/repos/snapshot-repo";
@@ -131,7 +132,7 @@ export class ModelLedger extends DurableObject<Env> {
       ctx,
       (now) =>
         this.#withModel(name, (m) =>
-          decideCreateVersion(this.#db, this.#writer.headModel(m), input, ctx, now),
+          decideCreateVersion(this.#db, this.#writer.headModel(m), input, ctx, now, this.#policyOf),
         ),
       { group: input.parent?.model !== name && !input.copy_from },
     );
@@ -259,7 +260,9 @@ export class ModelLedger extends DurableObject<Env> {
       archiveOthers: input.archiveOthers,
     } as const;
     return this.#change(ctx, (now) =>
-      this.#withVersion(name, version, (m, v) => decideTransition(this.#db, m, v, decided, ctx, now)),
+      this.#withVersion(name, version, (m, v) =>
+        decideTransition(this.#db, m, v, decided, ctx, now, this.#policyOf),
+      ),
     );
   }
 
@@ -519,6 +522,10 @@ export class ModelLedger extends DurableObject<Env> {
   }
 
   /** The model from the writer's head state, or from D1 on a cold start / after a fencing failure. */
+  /** A model's policy from the writer's head state (read from D1 once until the head is dropped). */
+  readonly #policyOf = (db: Db, modelId: string) =>
+    this.#writer.headPolicy(modelId, () => readPolicy(db, modelId));
+
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {
     let model = this.#writer.cachedModel(name);
     if (!model) {

@@ -36,6 +36,8 @@ export async function decideCreateVersion(
   input: CreateVersionInput,
   ctx: ChangeContext,
   now: number,
+  /** The ledger passes its head state's policy (issue 13); D1 otherwise. */
+  policyOf: typeof readPolicy = readPolicy,
 ): Promise<LedgerResult<Change<VersionView>>> {
   if (input.parent) {
     // A parent outside the caller's scopes is exactly as absent: same answer, no lineage link.
@@ -53,7 +55,7 @@ export async function decideCreateVersion(
   }
   // Independent reads: one round trip, not two, on the serialised path (issue 16's verdict).
   const [policy, verdict] = await Promise.all([
-    readPolicy(db, model.id),
+    policyOf(db, model.id),
     filesVerdict(db, sortManifest(input.files)),
   ]);
   const checked = await registrationChecks(db, policy, input);
