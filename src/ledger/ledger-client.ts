@@ -1,3 +1,4 @@
+import { forgetModel } from "../lib/alias-read-cache";
 import { ApiError } from "../lib/problem";
 import type { LedgerResult } from "./ledger-types";
 import type { ModelLedger } from "./model-ledger";
@@ -16,10 +17,33 @@ type LedgerMethods = {
     : never]: ModelLedger[K];
 };
 
-/** The stub of the one Durable Object that writes this model (`idFromName(name)`). */
+/**
+ * The stub of the one Durable Object that writes this model (`idFromName(name)`). When a call
+ * answers, this isolate's cached alias reads of the model are dropped (read-your-writes for the
+ * alias read cache, src/lib/alias-read-cache.ts): every change goes through here.
+ */
 export function ledgerFor(env: Env, name: string): LedgerMethods {
   const namespace = env.MODEL_LEDGER;
-  return namespace.get(namespace.idFromName(name)) as unknown as LedgerMethods;
+  const stub = namespace.get(namespace.idFromName(name)) as unknown as Record<
+    string,
+    (...args: unknown[]) => Promise<unknown>
+  >;
+  return new Proxy(
+    {},
+    {
+      get(_, method) {
+        // Not a thenable: `await ledgerFor(…)` must not look like a promise.
+        if (typeof method !== "string" || method === "then") return undefined;
+        return async (...args: unknown[]) => {
+          try {
+            return await stub[method]?.(...args);
+          } finally {
+            forgetModel(name);
+          }
+        };
+      },
+    },
+  ) as LedgerMethods;
 }
 
 /** Unwraps a ledger result for the HTTP layer: errors become the ApiError that onError renders. */

@@ -5,6 +5,7 @@ import { toVersionView } from "../../db/repos/versions-repo";
 import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
 import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { cachedAliasRead } from "../../lib/alias-read-cache";
 import { ApiError } from "../../lib/problem";
 import { moveAlias } from "../../operations/governance";
 import { assertVisible, changeContext } from "../context";
@@ -29,7 +30,14 @@ export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
 export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
   assertVisible(c, name);
-  const found = await readAliasView(createDb(c.env.DB), name, alias);
+  // Polled: answered from this isolate's memory for up to 1 s (src/lib/alias-read-cache.ts).
+  const found = await cachedAliasRead(
+    "native",
+    name,
+    alias,
+    () => readAliasView(createDb(c.env.DB), name, alias),
+    (read) => read?.version != null && read.etag != null,
+  );
   if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
   if (!found.version || !found.etag) {
     throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
