@@ -22,7 +22,8 @@ const response = await createApp().request("/openapi.json");
 if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
 const document = await response.json();
 // defaultNonNullable off: a field with a default is optional in a request (zod fills it in).
-const source = HEADER + astToString(await openapiTS(document, { alphabetize: true, defaultNonNullable: false }));
+const source =
+  HEADER + astToString(await openapiTS(document, { alphabetize: true, defaultNonNullable: false }));
 
 if (process.argv.includes("--check")) {
   const dir = mkdtempSync(join(tmpdir(), "client-gen-"));
