@@ -9,13 +9,12 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { digestHex } from "./hash";
-import { type Connection, request, requestJson } from "./http";
+import { blobPath, type Connection, registry } from "./http";
 import { IntegrityError } from "./integrity-error";
 import type { ManifestFile } from "./version-body";
 
-interface Recipe {
-  chunks: { digest: string; offset: number; size: number }[];
-}
+/** What a download needs of a manifest entry. */
+export type FileRef = Pick<ManifestFile, "path" | "digest" | "size">;
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const cachePath = (cacheDir: string, digest: string) => join(cacheDir, "chunks", "sha256", digestHex(digest));
@@ -38,7 +37,7 @@ async function fetchChunk(
   digest: string,
   size: number,
 ): Promise<Uint8Array> {
-  const response = await request(conn, "GET", `/blobs/sha256:${digestHex(digest)}`, { retries: 3 });
+  const response = await registry(conn).raw("GET", blobPath(digest));
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length !== size || sha256(bytes) !== digest) {
     throw new IntegrityError(`chunk ${digest}: the server sent ${bytes.length} bytes that do not match`);
@@ -53,13 +52,13 @@ async function fetchChunk(
 
 export async function assembleFromChunks(
   conn: Connection,
-  file: ManifestFile,
+  file: FileRef,
   target: string,
   cacheDir: string,
   onBytes: (n: number) => void,
 ): Promise<{ downloaded: number; reused: number }> {
-  const recipe = await requestJson<Recipe>(conn, "GET", `/recipes/sha256:${digestHex(file.digest)}`, {
-    retries: 3,
+  const recipe = await registry(conn).get("/api/v1/recipes/{digest}", {
+    params: { path: { digest: file.digest } },
   });
   await mkdir(dirname(target), { recursive: true });
   const out = createWriteStream(target, { flags: "wx" });

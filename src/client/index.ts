@@ -16,7 +16,7 @@
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import { problemFromBody } from "./problem";
-import { canRetry, send } from "./retry";
+import { canRetry, labelOf, send } from "./retry";
 import type { components, paths } from "./schema";
 
 export { type ProblemField, RegistryProblem } from "./problem";
@@ -79,8 +79,11 @@ const KEYED_POSTS: Record<KeyedPosts, true> = {
   "/api/v1/models": true,
   "/api/v1/models/{name}/versions": true,
 };
-/** POSTs that only read, so a retry is harmless without a key. */
-const READ_POSTS = new Set<string>(["/api/v1/blobs/check"]);
+/**
+ * POSTs a retry cannot harm without a key: the blob check only reads; a second upload session
+ * opened by a retry is never used and the stale-upload job sweeps it.
+ */
+const REPEATABLE_POSTS = new Set<string>(["/api/v1/blobs/check", "/api/v1/uploads"]);
 
 export interface RegistryClient {
   /** The openapi-fetch client underneath, for `{ data, error, response }` handling (errors not thrown). */
@@ -141,7 +144,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         // One key per logical call: retries reuse this Request, so the server replays, never doubles.
         request.headers.set("idempotency-key", crypto.randomUUID());
       }
-      if (canRetry(request.method, request.headers, READ_POSTS.has(schemaPath))) retryable.add(request);
+      if (canRetry(request.method, request.headers, REPEATABLE_POSTS.has(schemaPath))) retryable.add(request);
       return request;
     },
   });
@@ -177,8 +180,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       body instanceof ReadableStream || !canRetry(method, headers) ? 0 : (init.retries ?? defaultRetries);
     const response = await send(request, { fetch: baseFetch, retries });
     if (response.ok || response.status === 304) return response;
-    const text = await response.text();
-    throw problemFromBody(`${method} ${path.split("?")[0]}`, response, text);
+    throw problemFromBody(labelOf(response), response, await response.text());
   }
 
   async function pollResolve(name: string, query: ResolveQuery, etag?: string | null): Promise<ResolvePoll> {
@@ -186,7 +188,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       params: { path: { name }, query, header: etag ? { "if-none-match": etag } : {} },
     });
     if (response.status === 304) return { changed: false, etag: etag ?? "" };
-    if (!data) throw problemFromBody(`GET /api/v1/models/${name}/resolve`, response, error);
+    if (!data) throw problemFromBody(labelOf(response), response, error);
     return { changed: true, etag: response.headers.get("etag") ?? "", resolution: data };
   }
 
@@ -201,6 +203,16 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     raw,
     pollResolve,
   };
+}
+
+/**
+ * For calls through `api` that need the response as well (status, headers): throws the failure as a
+ * RegistryProblem, else returns the success variant, whose `data` is typed.
+ */
+export function ok<T extends FetchLike>(result: T): Extract<T, { error?: never }> {
+  const { response } = result;
+  if (response.ok || response.status === 304) return result as Extract<T, { error?: never }>;
+  throw problemFromBody(labelOf(response), response, result.error);
 }
 
 interface FetchLike {

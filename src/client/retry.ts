@@ -29,6 +29,11 @@ function retryAfter(response: Response, attempt: number): number {
   return backoff(attempt);
 }
 
+/** `METHOD /path` of the request each response answers, for error messages (a Response lacks its method). */
+const labels = new WeakMap<Response, string>();
+export const labelOf = (response: Response) =>
+  labels.get(response) ?? (response.url ? new URL(response.url).pathname : "request");
+
 export interface SendOptions {
   retries: number;
   fetch: typeof fetch;
@@ -68,6 +73,7 @@ export async function send(request: Request, options: SendOptions): Promise<Resp
       await sleep(retryAfter(response, attempt));
       continue;
     }
+    labels.set(response, label);
     return response;
   }
 }

@@ -9,8 +9,9 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pack as tarPack } from "tar-stream";
+import type { Schemas } from "../../client";
 import { digestHex } from "../hash";
-import { apiUrl, type Connection, requestJson } from "../http";
+import { blobPath, type Connection, registry } from "../http";
 import { globToRegExp } from "../mlflow/import";
 import { createProgress } from "../progress";
 
@@ -37,22 +38,15 @@ export interface ExportSummary {
   blob_bytes: number;
 }
 
-interface Snapshot {
-  model: { name: string };
-  versions: { files: { digest: string; size: number }[] }[];
-  audit: unknown[];
-}
+type Snapshot = Schemas["ModelSnapshot"];
 
 async function allModels(conn: Connection): Promise<string[]> {
   const names: string[] = [];
   let token: string | null | undefined;
   do {
-    const page = await requestJson<{ items: { name: string }[]; next_page_token?: string | null }>(
-      conn,
-      "GET",
-      `/models?page_size=1000${token ? `&page_token=${encodeURIComponent(token)}` : ""}`,
-      { retries: 2 },
-    );
+    const page = await registry(conn).get("/api/v1/models", {
+      params: { query: { page_size: 1000, ...(token ? { page_token: token } : {}) } },
+    });
     names.push(...page.items.map((m) => m.name));
     token = page.next_page_token;
   } while (token);
@@ -68,22 +62,15 @@ export async function exportArchive(
   const names = (await allModels(conn)).filter((n) => !match || match.test(n)).sort();
   const snapshots: { name: string; text: string; snapshot: Snapshot }[] = [];
   for (const name of names) {
-    const res = await requestJson<Snapshot>(conn, "GET", `/admin/export/models/${encodeURIComponent(name)}`, {
-      retries: 2,
+    const res = await registry(conn).get("/api/v1/admin/export/models/{name}", {
+      params: { path: { name } },
     });
     snapshots.push({ name, text: JSON.stringify(res), snapshot: res });
   }
   const blobs = new Map<string, number>();
   for (const { snapshot } of snapshots)
     for (const v of snapshot.versions) for (const f of v.files) blobs.set(f.digest, f.size);
-  const hooks = await requestJson<{ items: Record<string, unknown>[] }>(
-    conn,
-    "GET",
-    "/webhooks?page_size=1000",
-    {
-      retries: 2,
-    },
-  );
+  const hooks = await registry(conn).get("/api/v1/webhooks", { params: { query: { page_size: 1000 } } });
   // Secrets never leave the registry: restored subscriptions get new ones.
   const webhooks = hooks.items
     .filter((h) => !match || typeof h.model_pattern !== "string" || names.some((n) => globMatches(h, n)))
@@ -109,10 +96,8 @@ export async function exportArchive(
   const bar = createProgress("exporting", total, options.progress);
   try {
     for (const [digest, size] of [...blobs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const res = await fetch(apiUrl(conn, `/blobs/sha256:${digestHex(digest)}`), {
-        headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {},
-      });
-      if (!res.ok || !res.body) throw new Error(`blob ${digest}: ${res.status}`);
+      const res = await registry(conn).raw("GET", blobPath(digest));
+      if (!res.body) throw new Error(`blob ${digest}: ${res.status} without a body`);
       const hash = createHash("sha256");
       let done: (error?: Error | null) => void = () => {};
       const finished = new Promise<void>((ok, fail) => {
