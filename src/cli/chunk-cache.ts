@@ -8,6 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { Schemas } from "../client";
 import { digestHex } from "./hash";
 import { blobPath, type Connection, registry } from "./http";
 import { IntegrityError } from "./integrity-error";
@@ -57,9 +58,24 @@ export async function assembleFromChunks(
   cacheDir: string,
   onBytes: (n: number) => void,
 ): Promise<{ downloaded: number; reused: number }> {
-  const recipe = await registry(conn).get("/api/v1/recipes/{digest}", {
-    params: { path: { digest: file.digest } },
-  });
+  return assembleFromRecipe(conn, file, await fetchRecipe(conn, file.digest), target, cacheDir, onBytes);
+}
+
+export type Recipe = Schemas["Recipe"];
+
+/** A file's chunks in order; a file stored whole answers as one chunk: itself. */
+export const fetchRecipe = (conn: Connection, digest: string): Promise<Recipe> =>
+  registry(conn).get("/api/v1/recipes/{digest}", { params: { path: { digest } } });
+
+/** Writes `file` to `target` from its recipe's chunks, cached ones first; verifies the whole file. */
+export async function assembleFromRecipe(
+  conn: Connection,
+  file: FileRef,
+  recipe: Recipe,
+  target: string,
+  cacheDir: string,
+  onBytes: (n: number) => void,
+): Promise<{ downloaded: number; reused: number }> {
   await mkdir(dirname(target), { recursive: true });
   const out = createWriteStream(target, { flags: "wx" });
   const whole = createHash("sha256");

@@ -12,6 +12,8 @@ export interface Connection {
   /** Base URL of the server, e.g. http://localhost:8787 (the API lives under /api/v1). */
   url: string;
   token?: string;
+  /** Aborts every request of this connection (a serving node stopping mid-download). */
+  signal?: AbortSignal;
 }
 
 const clients = new WeakMap<Connection, RegistryClient>();
@@ -20,7 +22,7 @@ const clients = new WeakMap<Connection, RegistryClient>();
 export function registry(conn: Connection): RegistryClient {
   let client = clients.get(conn);
   if (!client) {
-    client = createRegistryClient({ url: conn.url, token: conn.token, retries: 3 });
+    client = createRegistryClient({ url: conn.url, token: conn.token, retries: 3, signal: conn.signal });
     clients.set(conn, client);
   }
   return client;

@@ -34,6 +34,8 @@ export interface RegistryClientOptions {
   retries?: number;
   /** Replaces the global fetch (tests, proxies). */
   fetch?: typeof fetch;
+  /** Aborts every request of this client (a process shutting down). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Per-call extras, passed beside params/body: `{ params, retries: 0 }`. */
@@ -121,7 +123,11 @@ export type ResolvePoll =
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const url = options.url.replace(/\/+$/, "");
-  const baseFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const underlying = options.fetch ?? fetch;
+  const { signal } = options;
+  const baseFetch: typeof fetch = signal
+    ? (input, init) => underlying(input, { ...init, signal })
+    : (input, init) => underlying(input, init);
   const defaultRetries = options.retries ?? 3;
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   // Decided per request in the middleware (which knows the route template), read by the transport.
