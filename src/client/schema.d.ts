@@ -2187,6 +2187,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/restore/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write back an exported dataset catalogue (admin; used by `registry import`)
+         * @description Each entry keeps its id, owner, creator and creation time, and is registered through the system ledger (audited as `dataset.registered`). An entry whose id is already here is skipped, so a re-run resumes; another entry with the same uri and version is 409 DATASET_ALREADY_EXISTS.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DatasetsRestore"];
+                };
+            };
+            responses: {
+                /** @description Restored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatasetsRestored"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (or outside the token's scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Well-formed but refused */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/retention/run": {
         parameters: {
             query?: never;
@@ -10453,6 +10559,29 @@ export interface components {
             uri: string;
             version?: string;
         };
+        DatasetsRestore: {
+            datasets: {
+                /** Format: date-time */
+                created_at: string;
+                created_by: string;
+                description: string;
+                digest: string | null;
+                id: string;
+                owner: string;
+                schema: {
+                    [key: string]: unknown;
+                } | null;
+                tags: components["schemas"]["Tags"];
+                uri: string;
+                version: string | null;
+            }[];
+        };
+        DatasetsRestored: {
+            /** @description Entries with the same id already here */
+            already_present: number;
+            /** @description Entries written */
+            restored: number;
+        };
         DatasetUsage: {
             /**
              * Format: date-time
@@ -10743,6 +10872,33 @@ export interface components {
                 updatedBy: string;
                 version: number;
             }[];
+            approval_requests?: {
+                approvals: {
+                    approver: string;
+                    approverId: string;
+                    comment: string;
+                    createdAt: number;
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    requestId: string;
+                }[];
+                comment: string;
+                compatibility: {
+                    [key: string]: unknown;
+                } | null;
+                createdAt: number;
+                decidedAt: number | null;
+                id: string;
+                modelId: string;
+                requestedBy: string;
+                requesterId: string;
+                requiredApprovals: number;
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "cancelled";
+                /** @enum {string} */
+                toStage: "Production";
+                version: number;
+            }[];
             audit: {
                 action: string;
                 actor: string;
@@ -10757,6 +10913,28 @@ export interface components {
                 requestId: string;
                 seq: number;
                 target: string;
+            }[];
+            deployments?: {
+                alias: string;
+                drift: string | null;
+                driftEpisodes: number;
+                driftSince: number | null;
+                environment: string;
+                loadedAt: number;
+                manifestDigest: string;
+                metrics: {
+                    [key: string]: number;
+                } | null;
+                modelId: string;
+                nodeId: string;
+                previousManifestDigest: string | null;
+                previousVersion: number | null;
+                reportedAt: number;
+                reportedBy: string;
+                runningSince: number;
+                /** @enum {string} */
+                status: "loaded" | "loading" | "failed";
+                version: number;
             }[];
             /** @enum {number} */
             format: 1;

@@ -17,6 +17,8 @@ import { createProgress } from "../progress";
 
 export const MANIFEST = "manifest.json";
 export const WEBHOOKS = "webhooks.json";
+/** The dataset catalogue (issue 17), registry-wide: restored before the models. */
+export const DATASETS = "datasets.json";
 export const modelEntry = (name: string) => `models/${name}.json`;
 export const blobEntry = (digest: string) => `blobs/sha256/${digestHex(digest)}`;
 
@@ -34,6 +36,9 @@ export interface ExportSummary {
   versions: number;
   audit_entries: number;
   webhooks: number;
+  datasets: number;
+  approval_requests: number;
+  deployments: number;
   blobs: number;
   blob_bytes: number;
 }
@@ -82,6 +87,17 @@ export async function exportArchive(
       description,
     }));
 
+  // The catalogue is exported whole: lineage of any exported version may name any entry.
+  const datasets: Schemas["Dataset"][] = [];
+  let page: string | null | undefined;
+  do {
+    const res = await registry(conn).get("/api/v1/datasets", {
+      params: { query: { page_size: 1000, ...(page ? { page_token: page } : {}) } },
+    });
+    datasets.push(...res.items);
+    page = res.next_page_token;
+  } while (page);
+
   const tar = tarPack();
   const written = pipeline(tar, createWriteStream(file));
   const entries: ArchiveManifest["entries"] = [];
@@ -92,6 +108,7 @@ export async function exportArchive(
   };
   for (const { name, text } of snapshots) addText(modelEntry(name), text);
   addText(WEBHOOKS, JSON.stringify(webhooks));
+  addText(DATASETS, JSON.stringify(datasets));
   const total = [...blobs.values()].reduce((n, s) => n + s, 0);
   const bar = createProgress("exporting", total, options.progress);
   try {
@@ -135,6 +152,9 @@ export async function exportArchive(
     versions: snapshots.reduce((n, s) => n + s.snapshot.versions.length, 0),
     audit_entries: snapshots.reduce((n, s) => n + s.snapshot.audit.length, 0),
     webhooks: webhooks.length,
+    datasets: datasets.length,
+    approval_requests: snapshots.reduce((n, s) => n + (s.snapshot.approval_requests?.length ?? 0), 0),
+    deployments: snapshots.reduce((n, s) => n + (s.snapshot.deployments?.length ?? 0), 0),
     blobs: blobs.size,
     blob_bytes: total,
   };

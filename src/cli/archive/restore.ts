@@ -18,7 +18,7 @@ import { formatDigest } from "../hash";
 import { type Connection, registry } from "../http";
 import { createProgress } from "../progress";
 import { missingBlobs, uploadMultipart, uploadSingle } from "../upload";
-import { type ArchiveManifest, MANIFEST, WEBHOOKS } from "./export";
+import { type ArchiveManifest, DATASETS, MANIFEST, WEBHOOKS } from "./export";
 
 export class ArchiveError extends Error {
   constructor(file: string, detail: string) {
@@ -33,6 +33,7 @@ export interface RestoreSummary {
   versions: number;
   blobs: number;
   blobs_uploaded: number;
+  datasets: number;
   webhooks: { url: string; id: string; secret: string }[];
 }
 
@@ -142,12 +143,14 @@ export async function restoreArchive(
   const dir = await mkdtemp(join(tmpdir(), "registry-restore-"));
   const models = new Map<string, Buffer>();
   let webhooks: Schemas["CreateWebhook"][] = [];
+  let datasets: Schemas["Dataset"][] = [];
   const blobs: { digest: string; size: number; temp: string }[] = [];
   try {
     await readArchive(file, dir, (path, sha256, size, kept, temp) => {
       if (seen.get(path)?.sha256 !== sha256) throw new ArchiveError(file, `${path} changed while being read`);
       if (path.startsWith("models/") && kept) models.set(path, kept);
       else if (path === WEBHOOKS && kept) webhooks = JSON.parse(kept.toString("utf8"));
+      else if (path === DATASETS && kept) datasets = JSON.parse(kept.toString("utf8"));
       else if (temp) blobs.push({ digest: formatDigest(sha256), size, temp });
     });
     const missing = await missingBlobs(
@@ -176,6 +179,9 @@ export async function restoreArchive(
     } finally {
       bar.stop();
     }
+    // Archives written before issue 17 have no catalogue; an empty one restores nothing.
+    if (datasets.length > 0)
+      await registry(conn).post("/api/v1/admin/restore/datasets", { body: { datasets } });
     let versions = 0;
     for (const name of manifest.models) {
       const text = models.get(`models/${name}.json`);
@@ -195,6 +201,7 @@ export async function restoreArchive(
       versions,
       blobs: blobs.length,
       blobs_uploaded: send.length,
+      datasets: datasets.length,
       webhooks: recreated,
     };
   } finally {
