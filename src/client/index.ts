@@ -164,11 +164,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       )) as FetchLike;
       const { response } = result;
       if (response.ok || response.status === 304) return result.data;
-      throw problemFromBody(
-        `${method} ${new URL(response.url || url + path).pathname}`,
-        response,
-        result.error,
-      );
+      throw problemFromBody(labelOf(response), response, result.error);
     };
 
   async function raw(method: string, path: string, init: RawInit = {}): Promise<Response> {

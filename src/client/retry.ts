@@ -32,7 +32,10 @@ function retryAfter(response: Response, attempt: number): number {
 /** `METHOD /path` of the request each response answers, for error messages (a Response lacks its method). */
 const labels = new WeakMap<Response, string>();
 export const labelOf = (response: Response) =>
-  labels.get(response) ?? (response.url ? new URL(response.url).pathname : "request");
+  labels.get(response) ?? (response.url ? apiPath(response.url) : "request");
+
+/** The path as the API documents it: relative to /api/v1 (`PUT /uploads/{id}/parts/1`). */
+const apiPath = (url: string) => new URL(url).pathname.replace(/^\/api\/v1(?=\/)/, "");
 
 export interface SendOptions {
   retries: number;
@@ -46,7 +49,7 @@ export interface SendOptions {
  * Non-2xx answers are returned, not thrown: the caller decides what a 404 means.
  */
 export async function send(request: Request, options: SendOptions): Promise<Response> {
-  const label = `${request.method} ${new URL(request.url).pathname}`;
+  const label = `${request.method} ${apiPath(request.url)}`;
   for (let attempt = 0; ; attempt++) {
     const last = attempt >= options.retries;
     let response: Response;

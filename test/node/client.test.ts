@@ -110,7 +110,7 @@ describe("typed client transport", () => {
     expect(error).toBeInstanceOf(RegistryProblem);
     expect([error.status, error.code, error.detail]).toEqual([422, "VALIDATION_FAILED", "bad name"]);
     expect(error.errors).toEqual([{ path: "name", message: "pattern" }]);
-    expect(error.message).toBe("POST /api/v1/models: bad name");
+    expect(error.message).toBe("POST /models: bad name"); // paths read as the API documents them
     expect(seen).toHaveLength(1); // 4xx is an answer, not a fault: no retry
   });
 
@@ -152,7 +152,7 @@ describe("typed client transport", () => {
     expect([error.status, error.code, error.message]).toEqual([
       404,
       "BLOB_NOT_FOUND",
-      "GET /api/v1/blobs/sha256:ab: no such blob",
+      "GET /blobs/sha256:ab: no such blob",
     ]);
   });
 });
