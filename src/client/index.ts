@@ -125,8 +125,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const url = options.url.replace(/\/+$/, "");
   const underlying = options.fetch ?? fetch;
   const { signal } = options;
+  // The client's signal joins a request's own (a `raw` call's), so either can abort it.
   const baseFetch: typeof fetch = signal
-    ? (input, init) => underlying(input, { ...init, signal })
+    ? (input, init) =>
+        underlying(input, {
+          ...init,
+          signal: input instanceof Request ? AbortSignal.any([signal, input.signal]) : signal,
+        })
     : (input, init) => underlying(input, init);
   const defaultRetries = options.retries ?? 3;
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
