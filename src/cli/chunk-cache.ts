@@ -8,14 +8,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { Schemas } from "../client";
 import { digestHex } from "./hash";
-import { type Connection, request, requestJson } from "./http";
+import { blobPath, type Connection, registry } from "./http";
 import { IntegrityError } from "./integrity-error";
 import type { ManifestFile } from "./version-body";
 
-interface Recipe {
-  chunks: { digest: string; offset: number; size: number }[];
-}
+/** What a download needs of a manifest entry. */
+export type FileRef = Pick<ManifestFile, "path" | "digest" | "size">;
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const cachePath = (cacheDir: string, digest: string) => join(cacheDir, "chunks", "sha256", digestHex(digest));
@@ -38,7 +38,7 @@ async function fetchChunk(
   digest: string,
   size: number,
 ): Promise<Uint8Array> {
-  const response = await request(conn, "GET", `/blobs/sha256:${digestHex(digest)}`, { retries: 3 });
+  const response = await registry(conn).raw("GET", blobPath(digest));
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length !== size || sha256(bytes) !== digest) {
     throw new IntegrityError(`chunk ${digest}: the server sent ${bytes.length} bytes that do not match`);
@@ -53,14 +53,29 @@ async function fetchChunk(
 
 export async function assembleFromChunks(
   conn: Connection,
-  file: ManifestFile,
+  file: FileRef,
   target: string,
   cacheDir: string,
   onBytes: (n: number) => void,
 ): Promise<{ downloaded: number; reused: number }> {
-  const recipe = await requestJson<Recipe>(conn, "GET", `/recipes/sha256:${digestHex(file.digest)}`, {
-    retries: 3,
-  });
+  return assembleFromRecipe(conn, file, await fetchRecipe(conn, file.digest), target, cacheDir, onBytes);
+}
+
+export type Recipe = Schemas["Recipe"];
+
+/** A file's chunks in order; a file stored whole answers as one chunk: itself. */
+export const fetchRecipe = (conn: Connection, digest: string): Promise<Recipe> =>
+  registry(conn).get("/api/v1/recipes/{digest}", { params: { path: { digest } } });
+
+/** Writes `file` to `target` from its recipe's chunks, cached ones first; verifies the whole file. */
+export async function assembleFromRecipe(
+  conn: Connection,
+  file: FileRef,
+  recipe: Recipe,
+  target: string,
+  cacheDir: string,
+  onBytes: (n: number) => void,
+): Promise<{ downloaded: number; reused: number }> {
   await mkdir(dirname(target), { recursive: true });
   const out = createWriteStream(target, { flags: "wx" });
   const whole = createHash("sha256");

@@ -6,13 +6,7 @@
  * the upload's state until the first call has finished, then ask again or take its result.
  */
 
-import { type Connection, RegistryError, requestJson, sleep } from "./http";
-
-interface UploadStatus {
-  state: "open" | "completing" | "completed" | "failed" | "aborted";
-  digest: string;
-  size: number;
-}
+import { type Connection, RegistryError, registry, sleep } from "./http";
 
 const RETRYABLE = (e: unknown) =>
   e instanceof RegistryError &&
@@ -23,18 +17,19 @@ export async function completeUpload(
   id: string,
   options: { pollMs?: number; timeoutMs?: number } = {},
 ): Promise<{ digest: string; size: number }> {
-  const path = `/uploads/${encodeURIComponent(id)}`;
+  const params = { path: { id } };
   const deadline = Date.now() + (options.timeoutMs ?? 60 * 60 * 1000);
   for (;;) {
     try {
-      return await requestJson<{ digest: string; size: number }>(conn, "POST", `${path}/complete`);
+      // Not retried by the client (a POST without a key): this loop is the retry, aware of "completing".
+      return await registry(conn).post("/api/v1/uploads/{id}/complete", { params });
     } catch (error) {
       if (!RETRYABLE(error) || Date.now() > deadline) throw error;
     }
-    let status: UploadStatus;
+    let status: Awaited<ReturnType<typeof uploadStatus>>;
     do {
       await sleep(options.pollMs ?? 1000);
-      status = await requestJson<UploadStatus>(conn, "GET", path, { retries: 5 });
+      status = await uploadStatus(conn, id);
     } while (status.state === "completing" && Date.now() < deadline);
     if (status.state === "completed") return { digest: status.digest, size: status.size };
     if (status.state !== "open" && status.state !== "completing") {
@@ -43,3 +38,6 @@ export async function completeUpload(
     }
   }
 }
+
+const uploadStatus = (conn: Connection, id: string) =>
+  registry(conn).get("/api/v1/uploads/{id}", { params: { path: { id } }, retries: 5 });

@@ -1,6 +1,6 @@
 /** `registry models` and `registry versions NAME`: small aligned tables for a terminal. */
 
-import { type Connection, requestJson } from "./http";
+import { type Connection, registry } from "./http";
 import { formatBytes } from "./parts";
 
 export function table(header: string[], rows: string[][]): string {
@@ -15,29 +15,29 @@ export function table(header: string[], rows: string[][]): string {
 
 interface Page<T> {
   items: T[];
-  next_page_token: string | null;
+  next_page_token?: string | null;
 }
 
-async function all<T>(conn: Connection, path: string, limit: number): Promise<T[]> {
+/** Follows `next_page_token` until `limit` items; `page` fetches one page of the typed API. */
+async function all<T>(
+  limit: number,
+  page: (query: { page_size: number; page_token?: string }) => Promise<Page<T>>,
+): Promise<T[]> {
   const items: T[] = [];
-  let token: string | null = null;
+  let token: string | null | undefined = null;
   do {
-    const query = `page_size=${Math.min(1000, limit)}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`;
-    const page: Page<T> = await requestJson<Page<T>>(conn, "GET", `${path}?${query}`, { retries: 2 });
-    items.push(...page.items);
-    token = page.next_page_token;
+    const next: Page<T> = await page({
+      page_size: Math.min(1000, limit),
+      ...(token ? { page_token: token } : {}),
+    });
+    items.push(...next.items);
+    token = next.next_page_token;
   } while (token && items.length < limit);
   return items.slice(0, limit);
 }
 
 export async function modelsTable(conn: Connection, limit: number): Promise<string> {
-  const models = await all<{
-    name: string;
-    latest_version: number | null;
-    production_version: number | null;
-    aliases: Record<string, number>;
-    updated_at: string;
-  }>(conn, "/models", limit);
+  const models = await all(limit, (query) => registry(conn).get("/api/v1/models", { params: { query } }));
   return table(
     ["NAME", "LATEST", "PRODUCTION", "ALIASES", "UPDATED"],
     models.map((m) => [
@@ -53,14 +53,9 @@ export async function modelsTable(conn: Connection, limit: number): Promise<stri
 }
 
 export async function versionsTable(conn: Connection, name: string, limit: number): Promise<string> {
-  const versions = await all<{
-    version: number;
-    stage: string;
-    aliases: string[];
-    total_size: number;
-    metrics: Record<string, number>;
-    created_at: string;
-  }>(conn, `/models/${encodeURIComponent(name)}/versions`, limit);
+  const versions = await all(limit, (query) =>
+    registry(conn).get("/api/v1/models/{name}/versions", { params: { path: { name }, query } }),
+  );
   return table(
     ["VERSION", "STAGE", "ALIASES", "SIZE", "METRICS", "CREATED"],
     versions.map((v) => [

@@ -83,6 +83,7 @@ export function buildProgram(): Command {
     .option("--source-uri <uri>", "where the model came from, e.g. runs:/r-42/model")
     .option("--description <text>", "version description")
     .option("--alias <alias>", "point this alias at the new version")
+    .option("--signature <file>", "model signature, MLflow's JSON form {inputs, outputs}", jsonObjectFile)
     .option("--parallel <n>", "parallel uploads / parts", positiveInt, defaultParallel)
     .option(
       "--multipart-threshold <size>",
@@ -259,6 +260,20 @@ function positiveIntAny(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
   return n;
+}
+
+/** A JSON object from a file (`--signature`); anything else is a usage error. */
+function jsonObjectFile(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InvalidArgumentError(`${path}: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidArgumentError(`${path}: expected a JSON object`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Runs the CLI; every failure ends with one clear line on stderr and exit code 1. */

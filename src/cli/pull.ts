@@ -11,15 +11,13 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { assembleFromChunks } from "./chunk-cache";
-import { digestHex } from "./hash";
-import { type Connection, request, requestJson } from "./http";
+import { assembleFromChunks, type FileRef } from "./chunk-cache";
+import { blobPath, type Connection, registry } from "./http";
 import { IntegrityError } from "./integrity-error";
 import { safeJoin } from "./paths";
 import { runPool } from "./pool";
 import { createProgress } from "./progress";
-import { type ModelRef, refPath } from "./ref";
-import type { ManifestFile } from "./version-body";
+import type { ModelRef } from "./ref";
 
 export interface PullOptions {
   parallel: number;
@@ -46,11 +44,11 @@ export { IntegrityError } from "./integrity-error";
 
 async function download(
   conn: Connection,
-  file: ManifestFile,
+  file: FileRef,
   target: string,
   onBytes: (n: number) => void,
 ): Promise<void> {
-  const response = await request(conn, "GET", `/blobs/sha256:${digestHex(file.digest)}`, { retries: 3 });
+  const response = await registry(conn).raw("GET", blobPath(file.digest));
   await mkdir(dirname(target), { recursive: true });
   const body = response.body ?? new Response(new Uint8Array(0)).body;
   if (!body) throw new IntegrityError(`${file.path}: the server sent no body`);
@@ -77,6 +75,17 @@ async function download(
   }
 }
 
+/** The version a reference names: by alias (`latest` is computed by the server) or by number. */
+export function fetchVersion(conn: Connection, ref: ModelRef) {
+  return "alias" in ref
+    ? registry(conn).get("/api/v1/models/{name}/aliases/{alias}", {
+        params: { path: { name: ref.name, alias: ref.alias } },
+      })
+    : registry(conn).get("/api/v1/models/{name}/versions/{version}", {
+        params: { path: { name: ref.name, version: String(ref.version) } },
+      });
+}
+
 async function isEmptyDir(dir: string): Promise<boolean | null> {
   try {
     return (await readdir(dir)).length === 0;
@@ -97,12 +106,7 @@ export async function pull(
   if (existing === false && !options.force) {
     throw new Error(`${dest} exists and is not empty (use --force to replace it)`);
   }
-  const version = await requestJson<{
-    name: string;
-    version: number;
-    manifest_digest: string;
-    files: ManifestFile[];
-  }>(conn, "GET", refPath(ref), { retries: 3 });
+  const version = await fetchVersion(conn, ref);
   // Refuse an unsafe path before anything is written.
   for (const f of version.files) safeJoin(dir, f.path);
   const bytes = version.files.reduce((n, f) => n + f.size, 0);

@@ -6,7 +6,7 @@
 import type { ChunkBounds } from "../chunking";
 import type { ChunkedFile } from "./chunk-file";
 import { digestHex } from "./hash";
-import { type Connection, request, requestJson, sleep } from "./http";
+import { type Connection, registry, sleep } from "./http";
 import { runPool } from "./pool";
 import { missingBlobs, uploadRange } from "./upload";
 
@@ -50,13 +50,13 @@ export async function pushChunkedFiles(
     onBytes(c.size);
   });
   for (const f of files) {
-    await request(conn, "PUT", `/recipes/sha256:${digestHex(f.digest)}`, {
+    await registry(conn).put("/api/v1/recipes/{digest}", {
+      params: { path: { digest: `sha256:${digestHex(f.digest)}` } },
       body: {
         size: f.size,
         layout: f.layout,
         chunks: f.chunks.map(({ digest, size }) => ({ digest, size })),
       },
-      retries: 3,
     });
   }
   const sent = toSend.reduce((n, c) => n + c.size, 0);
@@ -72,14 +72,16 @@ export async function pushChunkedFiles(
 /** Waits while the server hashes large files in the background: READY or FAILED_REGISTRATION. */
 export async function waitForVerification(
   conn: Connection,
-  path: string,
+  name: string,
+  version: number,
   timeoutMs = 30 * 60_000,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let delay = 250;
+  const params = { path: { name, version: String(version) } };
   for (;;) {
-    const version = await requestJson<{ status: string }>(conn, "GET", path, { retries: 3 });
-    if (version.status !== "PENDING_REGISTRATION" || Date.now() > deadline) return version.status;
+    const { status } = await registry(conn).get("/api/v1/models/{name}/versions/{version}", { params });
+    if (status !== "PENDING_REGISTRATION" || Date.now() > deadline) return status;
     await sleep(delay);
     delay = Math.min(5000, delay * 2);
   }

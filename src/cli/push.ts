@@ -1,8 +1,9 @@
 /** `registry push`: hash, upload what is missing, register the version, optionally set an alias. */
 
+import { ok } from "../client";
 import { type ChunkedFile, chunkFile } from "./chunk-file";
 import { hashFile } from "./hash";
-import { type Connection, encodePath, RegistryError, request, requestJson } from "./http";
+import { type Connection, RegistryError, registry } from "./http";
 import { runPool } from "./pool";
 import { createProgress } from "./progress";
 import { boundsFor, type ChunkPushReport, pushChunkedFiles, waitForVerification } from "./push-chunks";
@@ -54,11 +55,11 @@ export type PushReport = {
 
 async function ensureModel(conn: Connection, name: string, log: (line: string) => void): Promise<void> {
   try {
-    await request(conn, "GET", `/models/${encodeURIComponent(name)}`, { retries: 2 });
+    await registry(conn).get("/api/v1/models/{name}", { params: { path: { name } }, retries: 2 });
   } catch (error) {
     if (!(error instanceof RegistryError) || error.code !== "MODEL_NOT_FOUND") throw error;
     try {
-      await request(conn, "POST", "/models", { body: { name } });
+      await registry(conn).post("/api/v1/models", { body: { name } });
       log(`created model ${name}`);
     } catch (createError) {
       // Another push created it a moment ago: that is what we wanted.
@@ -162,27 +163,23 @@ export async function push(
     options.flags,
   );
   const key = options.idempotencyKey ?? idempotencyKeyFor(name, body);
-  const response = await request(conn, "POST", `/models/${encodeURIComponent(name)}/versions`, {
-    body,
-    headers: { "idempotency-key": key },
-    // Safe to retry: the key makes a repeated POST replay the first result.
-    retries: 3,
-  });
-  const version = (await response.json()) as { version: number; manifest_digest: string; status: string };
+  // The key (derived from the body, so a re-run of the same push replays) makes retries safe.
+  const { data: version, response } = ok(
+    await registry(conn).api.POST("/api/v1/models/{name}/versions", {
+      params: { path: { name }, header: { "idempotency-key": key } },
+      body,
+    }),
+  );
   const status =
     version.status === "PENDING_REGISTRATION"
-      ? await waitForVerification(conn, `/models/${encodeURIComponent(name)}/versions/${version.version}`)
+      ? await waitForVerification(conn, name, version.version)
       : version.status;
   if (options.alias) {
-    await requestJson(
-      conn,
-      "PUT",
-      `/models/${encodeURIComponent(name)}/aliases/${encodePath(options.alias)}`,
-      {
-        body: { version: version.version },
-        retries: 2,
-      },
-    );
+    await registry(conn).put("/api/v1/models/{name}/aliases/{alias}", {
+      params: { path: { name, alias: options.alias } },
+      body: { version: version.version },
+      retries: 2,
+    });
   }
   return {
     name,

@@ -5,8 +5,7 @@
 
 import { open } from "node:fs/promises";
 import { completeUpload } from "./complete-upload";
-import { digestHex } from "./hash";
-import { type Connection, RegistryError, request, requestJson } from "./http";
+import { blobPath, type Connection, RegistryError, registry } from "./http";
 import { missingParts, type PartRange, planParts } from "./parts";
 import { runPool } from "./pool";
 import { clearState, loadState, saveState } from "./resume-state";
@@ -35,13 +34,23 @@ export async function missingBlobs(conn: Connection, digests: string[]): Promise
   const unique = [...new Set(digests)];
   // The check takes a bounded list per call; 1000 keeps every body small.
   for (let i = 0; i < unique.length; i += 1000) {
-    const body = await requestJson<{ missing: string[] }>(conn, "POST", "/blobs/check", {
+    const body = await registry(conn).post("/api/v1/blobs/check", {
       body: { digests: unique.slice(i, i + 1000) },
       retries: RETRIES,
     });
     for (const d of body.missing) missing.add(d);
   }
   return missing;
+}
+
+/** Raw bytes up (openapi-fetch would serialise the body as JSON); PUTs are safe to repeat. */
+async function putBytes(conn: Connection, path: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  const response = await registry(conn).raw("PUT", path, {
+    body: bytes,
+    headers: { "content-type": "application/octet-stream" },
+    retries: RETRIES,
+  });
+  await response.body?.cancel();
 }
 
 /** Reads bytes [start, start+length) of a file. Parts are a few MiB, so a buffer is fine. */
@@ -70,7 +79,7 @@ export async function uploadRange(
   size: number,
 ): Promise<void> {
   const bytes = await readRange(source, offset, size);
-  await request(conn, "PUT", `/blobs/sha256:${digestHex(digest)}`, { bytes, retries: RETRIES });
+  await putBytes(conn, blobPath(digest), bytes);
 }
 
 /** One PUT; the server verifies the digest before the blob exists (422 DIGEST_MISMATCH if not). */
@@ -81,7 +90,7 @@ export async function uploadSingle(
   size: number,
 ): Promise<void> {
   const bytes = await readRange(source, 0, size);
-  await request(conn, "PUT", `/blobs/sha256:${digestHex(digest)}`, { bytes, retries: RETRIES });
+  await putBytes(conn, blobPath(digest), bytes);
 }
 
 interface UploadSession {
@@ -102,12 +111,10 @@ async function openSession(
   const saved = await loadState(cacheDir, conn.url, digest);
   if (saved && saved.size === size) {
     try {
-      const status = await requestJson<{
-        state: string;
-        parts: number[];
-        part_size: number;
-        part_count: number;
-      }>(conn, "GET", `/uploads/${encodeURIComponent(saved.upload_id)}`, { retries: RETRIES });
+      const status = await registry(conn).get("/api/v1/uploads/{id}", {
+        params: { path: { id: saved.upload_id } },
+        retries: RETRIES,
+      });
       // Only an open upload can take more parts; a failed or aborted one is replaced below.
       if (status.state === "open") {
         return {
@@ -122,15 +129,10 @@ async function openSession(
       if (!(error instanceof RegistryError) || error.status !== 404) throw error;
     }
   }
-  const created = await requestJson<{ id: string; part_size: number; part_count: number }>(
-    conn,
-    "POST",
-    "/uploads",
-    {
-      body: { digest, size, ...(partSize ? { part_size: partSize } : {}) },
-      retries: RETRIES,
-    },
-  );
+  const created = await registry(conn).post("/api/v1/uploads", {
+    body: { digest, size, ...(partSize ? { part_size: partSize } : {}) },
+    retries: RETRIES,
+  });
   await saveState(cacheDir, {
     url: conn.url,
     digest,
@@ -164,10 +166,7 @@ export async function uploadMultipart(
   for (const part of plan) if (!pending.has(part)) options.onBytes(part.length);
   await runPool(todo, options.parallel, async (part: PartRange) => {
     const bytes = await readRange(source, part.start, part.length);
-    await request(conn, "PUT", `/uploads/${encodeURIComponent(session.id)}/parts/${part.number}`, {
-      bytes,
-      retries: RETRIES,
-    });
+    await putBytes(conn, `/api/v1/uploads/${encodeURIComponent(session.id)}/parts/${part.number}`, bytes);
     options.onBytes(part.length);
   });
   try {

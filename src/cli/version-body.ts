@@ -26,6 +26,8 @@ export interface PushFlags {
   trainedBy?: string;
   sourceUri?: string;
   description?: string;
+  /** The model signature (MLflow's JSON form), read from `--signature FILE` (issue 17: the CI gate). */
+  signature?: Record<string, unknown>;
 }
 
 /** What the registry's JSON body looks like before defaults are applied. */
@@ -114,6 +116,7 @@ export function buildVersionBody(files: ManifestFile[], flags: PushFlags): Versi
   if (flags.tag?.length) body.tags = parsePairs(flags.tag, "tag");
   if (flags.dataset?.length) body.datasets = flags.dataset.map(parseDataset);
   if (Object.keys(source).length > 0) body.source = source;
+  if (flags.signature) body.signature = flags.signature;
   return body;
 }
 

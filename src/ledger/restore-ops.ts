@@ -23,6 +23,12 @@ export async function decideRestoreModel(
     ...snapshot.versions.filter((v) => v.modelId !== model.id).map((v) => `versions[${v.version}]`),
     ...snapshot.aliases.filter((a) => a.modelId !== model.id).map((a) => `aliases[${a.alias}]`),
     ...snapshot.audit.filter((e) => e.chain !== model.id).map((e) => `audit[${e.seq}]`),
+    ...(snapshot.approval_requests ?? [])
+      .filter((r) => r.modelId !== model.id || r.approvals.some((v) => v.requestId !== r.id))
+      .map((r) => `approval_requests[${r.id}]`),
+    ...(snapshot.deployments ?? [])
+      .filter((d) => d.modelId !== model.id)
+      .map((d) => `deployments[${d.nodeId}]`),
   ];
   if (foreign.length > 0) {
     return fail("INVALID_ARGUMENT", `rows that belong to another model: ${foreign.slice(0, 5).join(", ")}`);

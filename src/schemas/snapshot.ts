@@ -57,6 +57,55 @@ const VersionRowSchema = z.strictObject({
   tags: TagsSchema,
 });
 
+// Issue 17 (export completeness): approval requests with their votes, and the serving nodes'
+// reports. Optional, so archives written before them still restore.
+const ApprovalRequestRowSchema = z.strictObject({
+  id: Id,
+  modelId: Id,
+  version: Num,
+  toStage: z.enum(["Production"]),
+  requestedBy: Who,
+  requesterId: Who,
+  comment: z.string().max(LIMITS.descriptionChars),
+  status: z.enum(["pending", "approved", "rejected", "cancelled"]),
+  requiredApprovals: z.number().int().min(0).max(100),
+  createdAt: Ms,
+  decidedAt: Ms.nullable(),
+  compatibility: Json.nullable(),
+  approvals: z
+    .array(
+      z.strictObject({
+        requestId: Id,
+        approverId: Who,
+        approver: Who,
+        decision: z.enum(["approve", "reject"]),
+        comment: z.string().max(LIMITS.descriptionChars),
+        createdAt: Ms,
+      }),
+    )
+    .max(1000),
+});
+
+const DeploymentRowSchema = z.strictObject({
+  modelId: Id,
+  nodeId: z.string().min(1).max(256),
+  environment: z.string().max(256),
+  alias: z.string().max(256),
+  version: Num,
+  manifestDigest: z.string().max(80),
+  status: z.enum(["loaded", "loading", "failed"]),
+  loadedAt: Ms,
+  reportedAt: Ms,
+  reportedBy: Who,
+  runningSince: Ms,
+  previousVersion: Num.nullable(),
+  previousManifestDigest: z.string().max(80).nullable(),
+  drift: z.string().max(64).nullable(),
+  driftSince: Ms.nullable(),
+  driftEpisodes: z.number().int().min(0),
+  metrics: z.record(z.string(), z.number()).nullable(),
+});
+
 export const ModelSnapshotSchema = z
   .strictObject({
     format: z.literal(1),
@@ -127,7 +176,41 @@ export const ModelSnapshotSchema = z
         hash: Hash,
       }),
     ),
+    approval_requests: z.array(ApprovalRequestRowSchema).max(100_000).optional(),
+    deployments: z.array(DeploymentRowSchema).max(100_000).optional(),
   })
   .openapi("ModelSnapshot");
 
 export type ModelSnapshotInput = z.infer<typeof ModelSnapshotSchema>;
+
+/**
+ * Issue 17: the dataset catalogue as `registry export` reads it (`GET /datasets`, all pages) and
+ * `POST /admin/restore/datasets` takes it back: ids, owners, creators and times kept.
+ */
+export const DatasetsRestoreSchema = z
+  .strictObject({
+    datasets: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^dst_[A-Za-z0-9_-]{1,60}$/),
+          uri: z.string().min(1).max(2048),
+          version: z.string().min(1).max(256).nullable(),
+          digest: z.string().max(80).nullable(),
+          description: DescriptionSchema,
+          schema: Json.nullable(),
+          owner: Who,
+          tags: TagsSchema,
+          created_by: Who,
+          created_at: z.iso.datetime(),
+        }),
+      )
+      .max(100_000),
+  })
+  .openapi("DatasetsRestore");
+
+export const DatasetsRestoredSchema = z
+  .object({
+    restored: z.number().int().openapi({ description: "Entries written" }),
+    already_present: z.number().int().openapi({ description: "Entries with the same id already here" }),
+  })
+  .openapi("DatasetsRestored");

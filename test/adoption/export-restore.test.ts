@@ -79,3 +79,95 @@ describe("export and restore of one model", () => {
     expect((await api("GET", `/api/v1/models/${fresh}`)).status).toBe(404);
   });
 });
+
+// Issue 17 (export completeness): requests in flight, node reports and the dataset catalogue.
+describe("export completeness", () => {
+  it("a snapshot carries approval requests with their votes and deployment reports, checked on restore", async () => {
+    const name = await populated();
+    expect(
+      (await api("POST", `/api/v1/models/${name}/versions/2/transitions`, { body: { to: "Staging" } }))
+        .status,
+    ).toBe(200);
+    const opened = await api("POST", `/api/v1/models/${name}/versions/2/approval-requests`, {
+      body: { to: "Production", comment: "in flight" },
+    });
+    expect(opened.status).toBe(201);
+    const version = await json<{ manifest_digest: string }>(
+      await api("GET", `/api/v1/models/${name}/versions/2`),
+    );
+    const report = {
+      node_id: "edge-1",
+      environment: "production",
+      alias: "champion",
+      version: 2,
+      manifest_digest: version.manifest_digest,
+      loaded_at: new Date().toISOString(),
+      status: "loaded",
+    };
+    expect((await api("POST", `/api/v1/models/${name}/deployments`, { body: report })).status).toBe(200);
+    const s = await json<
+      Snapshot & {
+        approval_requests: {
+          id: string;
+          modelId: string;
+          status: string;
+          comment: string;
+          approvals: unknown[];
+        }[];
+        deployments: { modelId: string; nodeId: string; version: number }[];
+      }
+    >(await api("GET", `/api/v1/admin/export/models/${name}`));
+    expect(s.approval_requests).toMatchObject([{ status: "pending", comment: "in flight", approvals: [] }]);
+    expect(s.deployments).toMatchObject([{ nodeId: "edge-1", version: 2 }]);
+    // Rows that name another model are refused before the chain is even looked at.
+    const fresh = uniqueName("snap");
+    const foreign = await restore({
+      ...s,
+      model: { ...s.model, name: fresh, id: `${s.model.id}y` },
+      versions: [],
+      aliases: [],
+      audit: [],
+    });
+    expect(foreign.status).toBe(400);
+    expect((await json(foreign)).detail).toContain(`approval_requests[${s.approval_requests[0]?.id}]`);
+    const malformed = await restore({ ...s, deployments: [{ nodeId: "x" }] });
+    expect(malformed.status).toBe(400);
+    expect((await api("GET", `/api/v1/models/${fresh}`)).status).toBe(404);
+  });
+
+  it("restores dataset catalogue entries verbatim, skips ids already here, refuses a taken uri", async () => {
+    const uri = `s3://lake/${uniqueName("ds")}`;
+    const entry = {
+      id: `dst_${uniqueName("r").replace(/[^A-Za-z0-9_-]/g, "")}`,
+      uri,
+      version: "2026-01",
+      digest: null,
+      description: "transactions",
+      schema: { amount: "double" },
+      owner: "data-eng",
+      tags: { pii: "no" },
+      created_by: "someone-else",
+      created_at: "2026-01-02T03:04:05.678Z",
+    };
+    const post = (datasets: unknown[], token?: string) =>
+      api("POST", "/api/v1/admin/restore/datasets", { body: { datasets }, token });
+    const first = await post([entry]);
+    expect(first.status).toBe(200);
+    expect(await json(first)).toEqual({ restored: 1, already_present: 0 });
+    expect(await json(await api("GET", `/api/v1/datasets/${entry.id}`))).toMatchObject({
+      id: entry.id,
+      uri,
+      version: "2026-01",
+      owner: "data-eng",
+      created_by: "someone-else",
+      created_at: entry.created_at,
+      schema: { amount: "double" },
+    });
+    expect(await json(await post([entry]))).toEqual({ restored: 0, already_present: 1 });
+    const taken = await post([{ ...entry, id: `${entry.id}z` }]);
+    expect(taken.status).toBe(409);
+    expect((await json(taken)).code).toBe("DATASET_ALREADY_EXISTS");
+    expect((await post([{ ...entry, id: "not-an-id" }])).status).toBe(400);
+    expect((await post([entry], await createToken("approver"))).status).toBe(403);
+  });
+});

@@ -109,6 +109,7 @@ describe("the version body", () => {
       commit: "abc123",
       runId: "r-1",
       dataset: ["s3://d@1"],
+      signature: { inputs: [{ name: "amount", type: "double" }] },
     });
     expect(body).toEqual({
       files: [files[1], files[0]],
@@ -116,6 +117,7 @@ describe("the version body", () => {
       params: { lr: "0.1", expr: "a=b" },
       datasets: [{ uri: "s3://d", version: "1" }],
       source: { code_commit: "abc123", run_id: "r-1" },
+      signature: { inputs: [{ name: "amount", type: "double" }] },
     });
     expect(mediaTypeFor("model.onnx")).toBe("application/onnx");
     expect(mediaTypeFor("weights.safetensors")).toBe("application/octet-stream");

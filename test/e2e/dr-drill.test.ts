@@ -3,11 +3,13 @@
  * compare everything through the API — models, versions (numbers, stages, metadata), aliases,
  * policies, audit entries (every chain verifies), webhooks (new secrets) and the bytes of every
  * file. A tampered archive (one byte of a blob, one audit row) is refused naming the entry, and
- * nothing is written.
+ * nothing is written. Issue 17 completeness: an approval request in flight (one of two votes cast),
+ * a serving node's deployment report and the dataset catalogue come back too.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRegistryClient } from "edge-model-registry/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, MiB, MULTIPART, removeTempDirs, tempDir } from "./support/cli-run";
 import { client, startTestRegistry, type TestRegistry } from "./support/server";
@@ -38,6 +40,7 @@ async function ok(res: Response, status = 200) {
 /** Everything the API shows about the registry, for a whole-registry comparison. */
 async function everything(reg: TestRegistry) {
   const api = client(reg);
+  const typed = createRegistryClient({ url: reg.url, token: reg.token });
   const out: Record<string, unknown> = {};
   for (const name of MODELS) {
     const versions = (await ok(await api("GET", `/api/v1/models/${name}/versions?page_size=100`))).items as {
@@ -63,8 +66,16 @@ async function everything(reg: TestRegistry) {
       // Row ids are registry-wide insertion numbers and are renumbered; seq, hashes and content are kept.
       audit: audit.filter((e) => e.action !== "model.restored").map(({ id: _id, ...entry }) => entry),
       files,
+      // Issue 17: what was in flight and what the fleet reported.
+      approval_requests: (
+        await typed.get("/api/v1/approval-requests", { params: { query: { model: name, page_size: 100 } } })
+      ).items,
+      deployments: (
+        await typed.get("/api/v1/models/{name}/deployments", { params: { path: { name } } })
+      ).items.map(({ in_sync: _now, ...node }) => node),
     };
   }
+  out.datasets = (await typed.get("/api/v1/datasets", { params: { query: { page_size: 100 } } })).items;
   return out;
 }
 
@@ -109,9 +120,47 @@ beforeAll(async () => {
     }),
     201,
   );
+  // Issue 17: a promotion in flight (policy wants two approvals, one is cast), a node's report, a dataset.
+  const typed = createRegistryClient({ url: source.url, token: source.token });
+  const request = await typed.post("/api/v1/models/{name}/versions/{version}/approval-requests", {
+    params: { path: { name: MODELS[0] as string, version: "2" } },
+    body: { to: "Production", comment: "quarterly refresh" },
+  });
+  const approver = await typed.post("/api/v1/tokens", { body: { name: "reviewer", role: "approver" } });
+  await createRegistryClient({ url: source.url, token: approver.token }).post(
+    "/api/v1/approval-requests/{id}/approve",
+    { params: { path: { id: request.id } }, body: { comment: "looks right" } },
+  );
+  const v2 = await typed.get("/api/v1/models/{name}/versions/{version}", {
+    params: { path: { name: MODELS[0] as string, version: "2" } },
+  });
+  await typed.post("/api/v1/models/{name}/deployments", {
+    params: { path: { name: MODELS[0] as string } },
+    body: {
+      node_id: "edge-fra-1",
+      environment: "production",
+      alias: "champion",
+      version: 2,
+      manifest_digest: v2.manifest_digest,
+      loaded_at: new Date().toISOString(),
+      status: "loaded",
+      metrics: { error_rate: 0.002 },
+    },
+  });
+  await typed.post("/api/v1/datasets", {
+    body: { uri: "s3://lake/txn", version: "2026-01", owner: "data-eng", tags: { pii: "no" } },
+  });
   const run = await cli(source.url, source.token, cache, ["--json", "export", "--out", archive]);
   expect(run.code, run.stderr).toBe(0);
-  expect(JSON.parse(run.stdout)).toMatchObject({ models: 2, versions: 6, webhooks: 1, blobs: 12 });
+  expect(JSON.parse(run.stdout)).toMatchObject({
+    models: 2,
+    versions: 6,
+    webhooks: 1,
+    blobs: 12,
+    approval_requests: 1,
+    deployments: 1,
+    datasets: 1,
+  });
   // Two servers built and started, six pushes: minutes on a loaded machine.
 }, 600_000);
 
@@ -162,9 +211,18 @@ describe("DR drill: export → fresh registry → import", () => {
     const run = await cli(target.url, target.token, cache, ["--json", "import", archive]);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ models: 2, versions: 6, blobs: 12, blobs_uploaded: 12 });
+    expect(report).toMatchObject({ models: 2, versions: 6, blobs: 12, blobs_uploaded: 12, datasets: 1 });
     expect(report.webhooks).toHaveLength(1);
-    expect(await everything(target)).toEqual(await everything(source));
+    const [after, before] = [await everything(target), await everything(source)];
+    expect(after).toEqual(before);
+    // Not vacuous: the request is still pending with its one vote, the report and the entry are there.
+    expect((before[MODELS[0] as string] as { approval_requests: unknown[] }).approval_requests).toMatchObject(
+      [{ status: "pending", required_approvals: 2, approvals: [{ comment: "looks right" }] }],
+    );
+    expect((before[MODELS[0] as string] as { deployments: unknown[] }).deployments).toMatchObject([
+      { node_id: "edge-fra-1", version: 2, metrics: { error_rate: 0.002 } },
+    ]);
+    expect(before.datasets).toMatchObject([{ uri: "s3://lake/txn", version: "2026-01", owner: "data-eng" }]);
     for (const name of MODELS) {
       const verify = await ok(await client(target)("GET", `/api/v1/models/${name}/audit/verify`));
       expect(verify.ok).toBe(true);

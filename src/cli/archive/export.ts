@@ -9,13 +9,16 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pack as tarPack } from "tar-stream";
+import type { Schemas } from "../../client";
 import { digestHex } from "../hash";
-import { apiUrl, type Connection, requestJson } from "../http";
+import { blobPath, type Connection, registry } from "../http";
 import { globToRegExp } from "../mlflow/import";
 import { createProgress } from "../progress";
 
 export const MANIFEST = "manifest.json";
 export const WEBHOOKS = "webhooks.json";
+/** The dataset catalogue (issue 17), registry-wide: restored before the models. */
+export const DATASETS = "datasets.json";
 export const modelEntry = (name: string) => `models/${name}.json`;
 export const blobEntry = (digest: string) => `blobs/sha256/${digestHex(digest)}`;
 
@@ -33,26 +36,22 @@ export interface ExportSummary {
   versions: number;
   audit_entries: number;
   webhooks: number;
+  datasets: number;
+  approval_requests: number;
+  deployments: number;
   blobs: number;
   blob_bytes: number;
 }
 
-interface Snapshot {
-  model: { name: string };
-  versions: { files: { digest: string; size: number }[] }[];
-  audit: unknown[];
-}
+type Snapshot = Schemas["ModelSnapshot"];
 
 async function allModels(conn: Connection): Promise<string[]> {
   const names: string[] = [];
   let token: string | null | undefined;
   do {
-    const page = await requestJson<{ items: { name: string }[]; next_page_token?: string | null }>(
-      conn,
-      "GET",
-      `/models?page_size=1000${token ? `&page_token=${encodeURIComponent(token)}` : ""}`,
-      { retries: 2 },
-    );
+    const page = await registry(conn).get("/api/v1/models", {
+      params: { query: { page_size: 1000, ...(token ? { page_token: token } : {}) } },
+    });
     names.push(...page.items.map((m) => m.name));
     token = page.next_page_token;
   } while (token);
@@ -68,22 +67,15 @@ export async function exportArchive(
   const names = (await allModels(conn)).filter((n) => !match || match.test(n)).sort();
   const snapshots: { name: string; text: string; snapshot: Snapshot }[] = [];
   for (const name of names) {
-    const res = await requestJson<Snapshot>(conn, "GET", `/admin/export/models/${encodeURIComponent(name)}`, {
-      retries: 2,
+    const res = await registry(conn).get("/api/v1/admin/export/models/{name}", {
+      params: { path: { name } },
     });
     snapshots.push({ name, text: JSON.stringify(res), snapshot: res });
   }
   const blobs = new Map<string, number>();
   for (const { snapshot } of snapshots)
     for (const v of snapshot.versions) for (const f of v.files) blobs.set(f.digest, f.size);
-  const hooks = await requestJson<{ items: Record<string, unknown>[] }>(
-    conn,
-    "GET",
-    "/webhooks?page_size=1000",
-    {
-      retries: 2,
-    },
-  );
+  const hooks = await registry(conn).get("/api/v1/webhooks", { params: { query: { page_size: 1000 } } });
   // Secrets never leave the registry: restored subscriptions get new ones.
   const webhooks = hooks.items
     .filter((h) => !match || typeof h.model_pattern !== "string" || names.some((n) => globMatches(h, n)))
@@ -95,6 +87,17 @@ export async function exportArchive(
       description,
     }));
 
+  // The catalogue is exported whole: lineage of any exported version may name any entry.
+  const datasets: Schemas["Dataset"][] = [];
+  let page: string | null | undefined;
+  do {
+    const res = await registry(conn).get("/api/v1/datasets", {
+      params: { query: { page_size: 1000, ...(page ? { page_token: page } : {}) } },
+    });
+    datasets.push(...res.items);
+    page = res.next_page_token;
+  } while (page);
+
   const tar = tarPack();
   const written = pipeline(tar, createWriteStream(file));
   const entries: ArchiveManifest["entries"] = [];
@@ -105,14 +108,13 @@ export async function exportArchive(
   };
   for (const { name, text } of snapshots) addText(modelEntry(name), text);
   addText(WEBHOOKS, JSON.stringify(webhooks));
+  addText(DATASETS, JSON.stringify(datasets));
   const total = [...blobs.values()].reduce((n, s) => n + s, 0);
   const bar = createProgress("exporting", total, options.progress);
   try {
     for (const [digest, size] of [...blobs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const res = await fetch(apiUrl(conn, `/blobs/sha256:${digestHex(digest)}`), {
-        headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {},
-      });
-      if (!res.ok || !res.body) throw new Error(`blob ${digest}: ${res.status}`);
+      const res = await registry(conn).raw("GET", blobPath(digest));
+      if (!res.body) throw new Error(`blob ${digest}: ${res.status} without a body`);
       const hash = createHash("sha256");
       let done: (error?: Error | null) => void = () => {};
       const finished = new Promise<void>((ok, fail) => {
@@ -150,6 +152,9 @@ export async function exportArchive(
     versions: snapshots.reduce((n, s) => n + s.snapshot.versions.length, 0),
     audit_entries: snapshots.reduce((n, s) => n + s.snapshot.audit.length, 0),
     webhooks: webhooks.length,
+    datasets: datasets.length,
+    approval_requests: snapshots.reduce((n, s) => n + (s.snapshot.approval_requests?.length ?? 0), 0),
+    deployments: snapshots.reduce((n, s) => n + (s.snapshot.deployments?.length ?? 0), 0),
     blobs: blobs.size,
     blob_bytes: total,
   };

@@ -13,11 +13,12 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract as tarExtract } from "tar-stream";
+import type { Schemas } from "../../client";
 import { formatDigest } from "../hash";
-import { type Connection, requestJson } from "../http";
+import { type Connection, registry } from "../http";
 import { createProgress } from "../progress";
 import { missingBlobs, uploadMultipart, uploadSingle } from "../upload";
-import { type ArchiveManifest, MANIFEST, WEBHOOKS } from "./export";
+import { type ArchiveManifest, DATASETS, MANIFEST, WEBHOOKS } from "./export";
 
 export class ArchiveError extends Error {
   constructor(file: string, detail: string) {
@@ -32,6 +33,7 @@ export interface RestoreSummary {
   versions: number;
   blobs: number;
   blobs_uploaded: number;
+  datasets: number;
   webhooks: { url: string; id: string; secret: string }[];
 }
 
@@ -132,9 +134,7 @@ export async function restoreArchive(
   }
   const manifest = check(file, seen, manifestText);
 
-  const existing = await requestJson<{ items: unknown[] }>(conn, "GET", "/models?page_size=1", {
-    retries: 2,
-  });
+  const existing = await registry(conn).get("/api/v1/models", { params: { query: { page_size: 1 } } });
   if (existing.items.length > 0) {
     throw new ArchiveError(file, "the target registry is not empty (restore goes into an empty registry)");
   }
@@ -142,13 +142,15 @@ export async function restoreArchive(
   // Pass 2: blobs to the registry (only missing ones), models and webhooks kept for after.
   const dir = await mkdtemp(join(tmpdir(), "registry-restore-"));
   const models = new Map<string, Buffer>();
-  let webhooks: Record<string, unknown>[] = [];
+  let webhooks: Schemas["CreateWebhook"][] = [];
+  let datasets: Schemas["Dataset"][] = [];
   const blobs: { digest: string; size: number; temp: string }[] = [];
   try {
     await readArchive(file, dir, (path, sha256, size, kept, temp) => {
       if (seen.get(path)?.sha256 !== sha256) throw new ArchiveError(file, `${path} changed while being read`);
       if (path.startsWith("models/") && kept) models.set(path, kept);
       else if (path === WEBHOOKS && kept) webhooks = JSON.parse(kept.toString("utf8"));
+      else if (path === DATASETS && kept) datasets = JSON.parse(kept.toString("utf8"));
       else if (temp) blobs.push({ digest: formatDigest(sha256), size, temp });
     });
     const missing = await missingBlobs(
@@ -177,19 +179,20 @@ export async function restoreArchive(
     } finally {
       bar.stop();
     }
+    // Archives written before issue 17 have no catalogue; an empty one restores nothing.
+    if (datasets.length > 0)
+      await registry(conn).post("/api/v1/admin/restore/datasets", { body: { datasets } });
     let versions = 0;
     for (const name of manifest.models) {
       const text = models.get(`models/${name}.json`);
       if (!text) throw new ArchiveError(file, `models/${name}.json is missing`);
-      const snapshot = JSON.parse(text.toString("utf8")) as { versions: unknown[] };
+      const snapshot = JSON.parse(text.toString("utf8")) as Schemas["ModelSnapshot"];
       versions += snapshot.versions.length;
-      await requestJson(conn, "POST", "/admin/restore", { body: snapshot });
+      await registry(conn).post("/api/v1/admin/restore", { body: snapshot });
     }
     const recreated: RestoreSummary["webhooks"] = [];
     for (const hook of webhooks) {
-      const made = await requestJson<{ id: string; url: string; secret: string }>(conn, "POST", "/webhooks", {
-        body: hook,
-      });
+      const made = await registry(conn).post("/api/v1/webhooks", { body: hook });
       recreated.push({ url: made.url, id: made.id, secret: made.secret });
     }
     return {
@@ -198,6 +201,7 @@ export async function restoreArchive(
       versions,
       blobs: blobs.length,
       blobs_uploaded: send.length,
+      datasets: datasets.length,
       webhooks: recreated,
     };
   } finally {

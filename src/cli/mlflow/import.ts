@@ -11,7 +11,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Connection, encodePath, RegistryError, request, requestJson } from "../http";
+import { ok } from "../../client";
+import { type Connection, RegistryError, registry } from "../http";
 import { runPool } from "../pool";
 import { missingBlobs, uploadMultipart, uploadSingle } from "../upload";
 import { mediaTypeFor } from "../version-body";
@@ -148,44 +149,37 @@ async function importModel(run: Run, model: MlflowModel, versions: MlflowVersion
       continue;
     }
     if (run.options.dryRun) continue;
-    await requestJson(
-      run.conn,
-      "PUT",
-      `/models/${encodeURIComponent(model.name)}/aliases/${encodePath(alias)}`,
-      {
-        body: { version },
-        retries: 2,
-      },
-    );
+    await registry(run.conn).put("/api/v1/models/{name}/aliases/{alias}", {
+      params: { path: { name: model.name, alias } },
+      body: { version },
+      retries: 2,
+    });
     summary.aliases_set++;
   }
 }
 
 /** Creates the model, or brings an existing one's description and tags up to the source's. */
 async function ensureModel(run: Run, model: MlflowModel): Promise<void> {
-  const name = encodeURIComponent(model.name);
+  const name = model.name;
   const tags = tagMap(model.tags);
   const description = model.description ?? "";
   try {
-    await request(run.conn, "POST", "/models", { body: { name: model.name, description, tags } });
+    await registry(run.conn).post("/api/v1/models", { body: { name, description, tags } });
     run.summary.models.created++;
     return;
   } catch (error) {
     if (!(error instanceof RegistryError) || error.code !== "MODEL_ALREADY_EXISTS") throw error;
   }
   run.summary.models.already_present++;
-  const here = await requestJson<{ description: string; tags: Record<string, string> }>(
-    run.conn,
-    "GET",
-    `/models/${name}`,
-    { retries: 2 },
-  );
+  const params = { path: { name } };
+  const here = await registry(run.conn).get("/api/v1/models/{name}", { params, retries: 2 });
   if (here.description !== description) {
-    await request(run.conn, "PATCH", `/models/${name}`, { body: { description }, retries: 2 });
+    await registry(run.conn).patch("/api/v1/models/{name}", { params, body: { description }, retries: 2 });
   }
   for (const [key, value] of Object.entries(tags)) {
     if (here.tags[key] === value) continue;
-    await request(run.conn, "PUT", `/models/${name}/tags/${encodeURIComponent(key)}`, {
+    await registry(run.conn).put("/api/v1/models/{name}/tags/{key}", {
+      params: { path: { name, key } },
       body: { value },
       retries: 2,
     });
@@ -196,7 +190,7 @@ async function ensureModel(run: Run, model: MlflowModel): Promise<void> {
 async function importVersion(run: Run, model: MlflowModel, v: MlflowVersion): Promise<boolean> {
   const { conn, src, summary, options } = run;
   const number = Number(v.version);
-  const path = `/models/${encodeURIComponent(model.name)}/versions/${number}`;
+  const path = { name: model.name, version: String(number) };
   const existing = await findVersion(conn, path);
   if (existing) {
     if (
@@ -254,10 +248,15 @@ async function importVersion(run: Run, model: MlflowModel, v: MlflowVersion): Pr
     return true;
   }
   record.body.files = await copyFiles(run, location, files);
-  const res = await request(conn, "PUT", `/admin/imports${path}`, { body: record.body, retries: 2 });
-  if (res.status === 201) summary.versions.imported++;
+  const { response } = ok(
+    await registry(conn).api.PUT("/api/v1/admin/imports/models/{name}/versions/{version}", {
+      params: { path },
+      body: record.body,
+      retries: 2,
+    }),
+  );
+  if (response.status === 201) summary.versions.imported++;
   else summary.versions.already_present++;
-  await res.body?.cancel();
   return true;
 }
 
@@ -302,12 +301,12 @@ async function copyFiles(run: Run, location: Parameters<typeof fetchFile>[1], fi
   }
 }
 
-async function findVersion(
-  conn: Connection,
-  path: string,
-): Promise<{ source: { uri?: string; run_id?: string } } | null> {
+async function findVersion(conn: Connection, path: { name: string; version: string }) {
   try {
-    return await requestJson(conn, "GET", path, { retries: 2 });
+    return await registry(conn).get("/api/v1/models/{name}/versions/{version}", {
+      params: { path },
+      retries: 2,
+    });
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return null;
     throw error;

@@ -8,7 +8,10 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db, Statement } from "../client";
 import {
   aliases,
+  approvalRequests,
+  approvals,
   auditLog,
+  deployments,
   models,
   modelTags,
   modelVersions,
@@ -34,12 +37,19 @@ export interface ModelSnapshot {
   policy: typeof policies.$inferSelect | null;
   retention: typeof retentionPolicies.$inferSelect | null;
   audit: AuditRow[];
+  /** Issue 17: approval requests (pending ones included) with their votes, and node reports. */
+  approval_requests?: ApprovalRequestSnapshot[];
+  deployments?: (typeof deployments.$inferSelect)[];
 }
+
+export type ApprovalRequestSnapshot = typeof approvalRequests.$inferSelect & {
+  approvals: (typeof approvals.$inferSelect)[];
+};
 
 export async function readModelSnapshot(db: Db, name: string): Promise<ModelSnapshot | null> {
   const model = await db.select().from(models).where(eq(models.name, name)).get();
   if (!model) return null;
-  const [tags, versions, aliasRows, policy, retention, audit] = await Promise.all([
+  const [tags, versions, aliasRows, policy, retention, audit, requests, nodes] = await Promise.all([
     db.select().from(modelTags).where(eq(modelTags.modelId, model.id)).orderBy(asc(modelTags.key)).all(),
     db
       .select()
@@ -51,7 +61,23 @@ export async function readModelSnapshot(db: Db, name: string): Promise<ModelSnap
     db.select().from(policies).where(eq(policies.modelId, model.id)).get(),
     db.select().from(retentionPolicies).where(eq(retentionPolicies.modelId, model.id)).get(),
     db.select().from(auditLog).where(eq(auditLog.chain, model.id)).orderBy(asc(auditLog.seq)).all(),
+    db
+      .select()
+      .from(approvalRequests)
+      .where(eq(approvalRequests.modelId, model.id))
+      .orderBy(asc(approvalRequests.createdAt), asc(approvalRequests.id))
+      .all(),
+    db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.modelId, model.id))
+      .orderBy(asc(deployments.nodeId))
+      .all(),
   ]);
+  const votes = await votesOf(
+    db,
+    requests.map((r) => r.id),
+  );
   const vtags = versions.length
     ? await db
         .select()
@@ -76,7 +102,25 @@ export async function readModelSnapshot(db: Db, name: string): Promise<ModelSnap
     policy: policy ?? null,
     retention: retention ?? null,
     audit: audit.map(({ id: _id, ...row }) => row),
+    approval_requests: requests.map((r) => ({ ...r, approvals: votes.filter((v) => v.requestId === r.id) })),
+    deployments: nodes,
   };
+}
+
+/** Votes of these requests, in bounded IN lists (D1 allows 100 bound parameters per statement). */
+async function votesOf(db: Db, ids: string[]) {
+  const out: (typeof approvals.$inferSelect)[] = [];
+  for (let i = 0; i < ids.length; i += 90) {
+    out.push(
+      ...(await db
+        .select()
+        .from(approvals)
+        .where(inArray(approvals.requestId, ids.slice(i, i + 90)))
+        .orderBy(asc(approvals.createdAt), asc(approvals.approverId))
+        .all()),
+    );
+  }
+  return out;
 }
 
 export async function modelIdTaken(db: Db, id: string): Promise<boolean> {
@@ -104,5 +148,10 @@ export function restoreStatements(db: Db, s: ModelSnapshot): Statement[] {
   if (s.policy) out.push(db.insert(policies).values(s.policy));
   if (s.retention) out.push(db.insert(retentionPolicies).values(s.retention));
   for (const entry of s.audit) out.push(db.insert(auditLog).values(entry));
+  for (const { approvals: votes, ...request } of s.approval_requests ?? []) {
+    out.push(db.insert(approvalRequests).values(request));
+    for (const vote of votes) out.push(db.insert(approvals).values(vote));
+  }
+  for (const node of s.deployments ?? []) out.push(db.insert(deployments).values(node));
   return out;
 }

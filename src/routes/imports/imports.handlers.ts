@@ -1,8 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
+import { findDataset } from "../../db/repos/datasets-repo";
 import { readModelSnapshot } from "../../db/repos/snapshot-repo";
 import type { AppEnv } from "../../env";
-import { ledgerFor, unwrap } from "../../ledger/ledger-client";
+import { ledgerFor, SYSTEM_LEDGER, unwrap } from "../../ledger/ledger-client";
 import { ApiError } from "../../lib/problem";
 import { assertManifestBlobs } from "../../storage/blobs";
 import { assertVisible, changeContext } from "../context";
@@ -38,4 +39,33 @@ export const restoreModel: Handler<"restoreModel"> = async (c) => {
   );
   const ledger = ledgerFor(c.env, snapshot.model.name);
   return c.json(unwrap(await ledger.restoreModel(snapshot, changeContext(c))), 201);
+};
+
+export const restoreDatasets: Handler<"restoreDatasets"> = async (c) => {
+  const { datasets } = c.req.valid("json");
+  const db = createDb(c.env.DB);
+  const ledger = ledgerFor(c.env, SYSTEM_LEDGER);
+  let restored = 0;
+  let already = 0;
+  for (const d of datasets) {
+    if (await findDataset(db, d.id)) {
+      already++;
+      continue;
+    }
+    const row = {
+      id: d.id,
+      uri: d.uri,
+      version: d.version ?? "",
+      digest: d.digest,
+      description: d.description,
+      schema: d.schema,
+      owner: d.owner,
+      tags: d.tags,
+      createdBy: d.created_by,
+      createdAt: Date.parse(d.created_at),
+    };
+    unwrap(await ledger.registerDataset(row, changeContext(c)));
+    restored++;
+  }
+  return c.json({ restored, already_present: already }, 200);
 };

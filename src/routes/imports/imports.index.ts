@@ -5,4 +5,5 @@ import * as routes from "./imports.routes";
 export const importsRouter = createRouter()
   .openapi(routes.importVersion, handlers.importVersion)
   .openapi(routes.exportModel, handlers.exportModel)
-  .openapi(routes.restoreModel, handlers.restoreModel);
+  .openapi(routes.restoreModel, handlers.restoreModel)
+  .openapi(routes.restoreDatasets, handlers.restoreDatasets);

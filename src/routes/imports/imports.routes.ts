@@ -8,7 +8,7 @@ import {
   VersionParamsSchema,
 } from "../../schemas/common";
 import { ModelSchema } from "../../schemas/models";
-import { ModelSnapshotSchema } from "../../schemas/snapshot";
+import { DatasetsRestoredSchema, DatasetsRestoreSchema, ModelSnapshotSchema } from "../../schemas/snapshot";
 import { ImportVersionSchema, VersionSchema } from "../../schemas/versions";
 
 export const importVersion = createRoute({
@@ -51,4 +51,19 @@ export const restoreModel = createRoute({
   middleware: [requireRole("admin")] as const,
   request: { body: jsonBody(ModelSnapshotSchema) },
   responses: { 201: jsonResponse(ModelSchema, "Restored"), ...errorResponses },
+});
+
+// Issue 17: the dataset catalogue is registry-wide, so it is restored on its own, before the models.
+export const restoreDatasets = createRoute({
+  method: "post",
+  path: "/admin/restore/datasets",
+  tags: ["imports"],
+  summary: "Write back an exported dataset catalogue (admin; used by `registry import`)",
+  description:
+    "Each entry keeps its id, owner, creator and creation time, and is registered through the system " +
+    "ledger (audited as `dataset.registered`). An entry whose id is already here is skipped, so a " +
+    "re-run resumes; another entry with the same uri and version is 409 DATASET_ALREADY_EXISTS.",
+  middleware: [requireRole("admin")] as const,
+  request: { body: jsonBody(DatasetsRestoreSchema) },
+  responses: { 200: jsonResponse(DatasetsRestoredSchema, "Restored"), ...errorResponses },
 });

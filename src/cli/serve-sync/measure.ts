@@ -11,7 +11,10 @@ import canonicalize from "canonicalize";
  * manifest names, so a file copied in by hand changes it), hashed from its bytes, media types
  * from the manifest, in the registry's canonical form (RFC 8785 JSON of the entries sorted by path).
  */
-export async function measure(root, manifestFiles) {
+export async function measure(
+  root: string,
+  manifestFiles: readonly { path: string; media_type?: string | undefined }[],
+): Promise<string> {
   const mediaType = new Map(manifestFiles.map((f) => [f.path, f.media_type]));
   const entries = [];
   for (const path of await walk(root)) {
@@ -30,18 +33,18 @@ export async function measure(root, manifestFiles) {
     .digest("hex")}`;
 }
 
-export async function hashFile(path) {
+export async function hashFile(path: string): Promise<{ digest: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;
   for await (const chunk of createReadStream(path)) {
-    hash.update(chunk);
-    size += chunk.length;
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
   }
   return { digest: `sha256:${hash.digest("hex")}`, size };
 }
 
-async function walk(dir) {
-  const out = [];
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(path)));

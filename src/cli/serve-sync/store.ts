@@ -4,7 +4,8 @@
 //   DIR/versions/<hex>-<n>/…          a complete version tree (<hex>: its manifest digest; <n>: this
 //                                     install); appears only by renaming a finished one, never edited
 //   DIR/manifests/<hex>.json          what the registry said that version is (for GC and restarts)
-//   DIR/blobs/sha256/<hex>            verified blob cache: a blob appears only after its digest checked
+//   DIR/blobs/sha256/<hex>            verified file cache: a file appears only after its digest checked
+//   DIR/chunks/sha256/<hex>           verified chunk cache (chunked files): only missing chunks are fetched
 //   DIR/.tmp/                         partial downloads and assemblies; wiped on start
 //
 // So a node killed at any instant (SIGKILL mid-download included) leaves `current` pointing at the
@@ -24,14 +25,39 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { hashFile, measure } from "./measure.mjs";
+import { hashFile, measure } from "./measure";
 
-const hexOf = (digest) => digest.replace(/^sha256:/, "");
+const hexOf = (digest: string) => digest.replace(/^sha256:/, "");
+
+/** A manifest entry as the resolution names it. */
+export interface NodeFile {
+  path: string;
+  digest: string;
+  size: number;
+  media_type?: string | undefined;
+}
+
+/** What the registry said a version is (stored as DIR/manifests/<hex>.json). */
+export interface NodeManifest {
+  version: number;
+  manifest_digest: string;
+  files: NodeFile[];
+  /** Chunk digests the version's files are made of (kept in DIR/chunks while the version is kept). */
+  chunks?: string[];
+}
 
 export class NodeStore {
-  constructor(dir) {
+  readonly dir: string;
+  readonly tmp: string;
+
+  constructor(dir: string) {
     this.dir = resolve(dir);
     this.tmp = join(this.dir, ".tmp");
+  }
+
+  /** The chunk cache (src/cli/chunk-cache.ts layout: DIR/chunks/sha256/<hex>). */
+  get chunkCache(): string {
+    return this.dir;
   }
 
   async init() {
@@ -39,6 +65,7 @@ export class NodeStore {
     for (const d of [
       this.tmp,
       join(this.dir, "blobs", "sha256"),
+      join(this.dir, "chunks", "sha256"),
       join(this.dir, "versions"),
       join(this.dir, "manifests"),
     ]) {
@@ -46,11 +73,11 @@ export class NodeStore {
     }
   }
 
-  blobPath(digest) {
+  blobPath(digest: string): string {
     return join(this.dir, "blobs", "sha256", hexOf(digest));
   }
 
-  async hasBlob(file) {
+  async hasBlob(file: NodeFile): Promise<boolean> {
     try {
       return (await stat(this.blobPath(file.digest))).size === file.size;
     } catch {
@@ -59,7 +86,7 @@ export class NodeStore {
   }
 
   /** Fetches a blob into the cache through a temp file: the cache only ever holds verified bytes. */
-  async addBlob(file, fetchTo) {
+  async addBlob(file: NodeFile, fetchTo: (dest: string) => Promise<void>): Promise<void> {
     const partial = join(this.tmp, `${hexOf(file.digest)}.${randomBytes(4).toString("hex")}.partial`);
     try {
       await fetchTo(partial);
@@ -70,12 +97,14 @@ export class NodeStore {
   }
 
   /** The version `current` points at, as last installed: `{ dir, hex, manifest }`, or null. */
-  async current() {
+  async current(): Promise<{ dir: string; hex: string; manifest: NodeManifest } | null> {
     try {
       const target = await readlink(join(this.dir, "current"));
       const dir = target.split("/").pop() ?? "";
       const hex = dir.split("-")[0] ?? "";
-      const manifest = JSON.parse(await readFile(join(this.dir, "manifests", `${hex}.json`), "utf8"));
+      const manifest = JSON.parse(
+        await readFile(join(this.dir, "manifests", `${hex}.json`), "utf8"),
+      ) as NodeManifest;
       return { dir, hex, manifest };
     } catch {
       return null;
@@ -87,7 +116,7 @@ export class NodeStore {
    * disk against the resolution, then renames it into versions/ under a fresh name (so a tree in
    * use, even a damaged one, is never replaced in place). Returns `{ dir, measured }`.
    */
-  async install(resolution) {
+  async install(resolution: NodeManifest): Promise<{ dir: string; measured: string }> {
     const hex = hexOf(resolution.manifest_digest);
     const dir = `${hex}-${randomBytes(4).toString("hex")}`;
     const staging = join(this.tmp, `assemble-${randomBytes(4).toString("hex")}`);
@@ -119,7 +148,7 @@ export class NodeStore {
     }
   }
 
-  async #dropCorrupt(files) {
+  async #dropCorrupt(files: NodeFile[]): Promise<number> {
     let dropped = 0;
     for (const file of files) {
       const path = this.blobPath(file.digest);
@@ -132,14 +161,14 @@ export class NodeStore {
   }
 
   /** Points `current` at versions/<dir> with one rename of a fresh symlink over the old one. */
-  async swap(dir) {
+  async swap(dir: string): Promise<void> {
     const next = join(this.tmp, `current-${randomBytes(4).toString("hex")}`);
     await symlink(join("versions", dir), next);
     await rename(next, join(this.dir, "current"));
   }
 
   /** Digest of what `current` holds now, measured from the bytes (null when there is none). */
-  async measureCurrent() {
+  async measureCurrent(): Promise<string | null> {
     const now = await this.current();
     return now ? measure(join(this.dir, "versions", now.dir), now.manifest.files) : null;
   }
@@ -148,20 +177,23 @@ export class NodeStore {
    * Keeps the `keep` most recent versions (current first) and the blobs they use. For the current
    * version only the tree `current` points at survives (older installs of it may be damaged).
    */
-  async prune(keep) {
+  async prune(keep: number): Promise<void> {
     const now = await this.current();
-    const manifests = [];
+    const manifests: { hex: string; path: string; mtime: number }[] = [];
     for (const name of await readdir(join(this.dir, "manifests"))) {
       const path = join(this.dir, "manifests", name);
       manifests.push({ hex: name.replace(/\.json$/, ""), path, mtime: (await stat(path)).mtimeMs });
     }
     manifests.sort((a, b) => (a.hex === now?.hex ? -1 : b.hex === now?.hex ? 1 : b.mtime - a.mtime));
-    const kept = new Set();
-    const used = new Set();
+    const kept = new Set<string>();
+    const used = new Set<string>();
+    const usedChunks = new Set<string>();
     for (const [i, m] of manifests.entries()) {
       if (i < keep) {
         kept.add(m.hex);
-        for (const f of JSON.parse(await readFile(m.path, "utf8")).files) used.add(hexOf(f.digest));
+        const manifest = JSON.parse(await readFile(m.path, "utf8")) as NodeManifest;
+        for (const f of manifest.files) used.add(hexOf(f.digest));
+        for (const c of manifest.chunks ?? []) usedChunks.add(hexOf(c));
       } else {
         await rm(m.path, { force: true });
       }
@@ -173,6 +205,10 @@ export class NodeStore {
     }
     for (const blob of await readdir(join(this.dir, "blobs", "sha256"))) {
       if (!used.has(blob)) await rm(join(this.dir, "blobs", "sha256", blob), { force: true });
+    }
+    // Chunks the kept versions are made of stay, so the next version downloads only what is new.
+    for (const chunk of await readdir(join(this.dir, "chunks", "sha256"))) {
+      if (!usedChunks.has(chunk)) await rm(join(this.dir, "chunks", "sha256", chunk), { force: true });
     }
   }
 }
