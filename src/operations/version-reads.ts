@@ -7,26 +7,24 @@ import { createDb, type Db } from "../db/client";
 import { findPreviousVersion, findProductionVersion } from "../db/repos/compat-repo";
 import { walkVersions } from "../db/repos/lineage-repo";
 import type { ModelRow } from "../db/repos/models-repo";
-import { findVersionRow, readVersionView } from "../db/repos/versions-repo";
+import { readModelAndVersion } from "../db/repos/versions-repo";
 import { buildLineage, type LineageGraph } from "../domain/lineage";
 import { inScope } from "../domain/scopes";
 import { parseSignature } from "../domain/signature";
 import { compareSignatures } from "../domain/signature-compat";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/problem";
-import { modelRowOr404 } from "../routes/context";
+import { assertVisible } from "../routes/context";
 import type { VersionView } from "../schemas/versions";
 
 export async function versionOr404(c: Context<AppEnv>, name: string, version: number) {
+  assertVisible(c, name);
   const db = createDb(c.env.DB);
-  const model = await modelRowOr404(c, db, name);
-  // The row id (lineage walks start from it) comes in parallel with the view: no extra round trip.
-  const [view, row] = await Promise.all([
-    readVersionView(db, model, version),
-    findVersionRow(db, model.id, version),
-  ]);
-  if (!view || !row) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
-  return { db, model, view, versionId: row.id };
+  // Model, version and the row id (lineage walks start from it) in one round trip.
+  const found = await readModelAndVersion(db, name, version);
+  if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+  if (!found.version) throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
+  return { db, model: found.model, view: found.version.view, versionId: found.version.id };
 }
 
 /** A stored signature that no longer validates (written before validation existed) counts as none. */

@@ -39,16 +39,21 @@ function KeyValues({ entries, empty }: { entries: [string, Child][]; empty: stri
 export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   const name = c.req.param("name") ?? "";
   const number = Number(c.req.param("version"));
-  const found = await versionOr404(c, name, Number.isInteger(number) ? number : -1);
+  const wanted = Number.isInteger(number) ? number : -1;
+  // The trail needs only the name and number, so it is read alongside the version (scope is
+  // checked before either starts; a missing version discards it).
+  const [found, audit] = await Promise.all([
+    versionOr404(c, name, wanted),
+    auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${wanted}` }),
+  ]);
   const { db, model } = found;
   // A parent outside the caller's scopes is not shown (record, card), exactly as lineage leaves it out.
   const parentHidden = found.view.parent !== null && !inScope(c.get("actor").scopes, found.view.parent.model);
   const view = parentHidden ? { ...found.view, parent: null } : found.view;
   // Independent reads run side by side: each D1 round trip costs the same as the whole JSON twin's.
-  const [compat, aliasEtags, audit, [up, down]] = await Promise.all([
+  const [compat, aliasEtags, [up, down]] = await Promise.all([
     compatibilityReport(db, model, view),
     listAliasRows(db, model.id),
-    auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${view.version}` }),
     Promise.all([
       versionLineage(c, db, found.versionId, "upstream", 3),
       versionLineage(c, db, found.versionId, "downstream", 2),
