@@ -6,14 +6,13 @@
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { listAliasRows } from "../../db/repos/aliases-repo";
 import { buildModelCard } from "../../domain/model-card";
 import { renderHtmlSections } from "../../domain/model-card-render";
 import { satisfies } from "../../domain/roles";
 import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import { auditPage } from "../../operations/audit";
-import { compatibilityReport, versionLineage, versionOr404 } from "../../operations/version-reads";
+import { versionOr404, versionSurroundings } from "../../operations/version-reads";
 import { AuditTable } from "../components/audit-table";
 import { AliasBadge, formatBytes, formatMetric, StageBadge, Tags, Time } from "../components/badges";
 import { CompatPanel } from "../components/compat-panel";
@@ -50,15 +49,12 @@ export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   // A parent outside the caller's scopes is not shown (record, card), exactly as lineage leaves it out.
   const parentHidden = found.view.parent !== null && !inScope(c.get("actor").scopes, found.view.parent.model);
   const view = parentHidden ? { ...found.view, parent: null } : found.view;
-  // Independent reads run side by side: each D1 round trip costs the same as the whole JSON twin's.
-  const [compat, aliasEtags, [up, down]] = await Promise.all([
-    compatibilityReport(db, model, view),
-    listAliasRows(db, model.id),
-    Promise.all([
-      versionLineage(c, db, found.versionId, "upstream", 3),
-      versionLineage(c, db, found.versionId, "downstream", 2),
-    ]),
-  ]);
+  const {
+    compat,
+    aliases: aliasEtags,
+    up,
+    down,
+  } = await versionSurroundings(c, db, model, view, found.versionId, { up: 3, down: 2 });
   const href = versionHref(name, view.version);
   const card = buildModelCard(view);
   const s = view.source;
