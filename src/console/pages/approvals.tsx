@@ -169,7 +169,7 @@ function ReviewPanel({
         <dt>Fast-tracked by</dt>
         <dd>
           {r.fastTrackedBy ?? <span class="muted">unknown</span>},{" "}
-          <Time iso={new Date(r.updatedAt).toISOString()} />
+          <Time iso={new Date(r.fastTrackedAt ?? r.updatedAt).toISOString()} />
         </dd>
         <dt>Reason</dt>
         <dd>{r.reason || <span class="muted">none</span>}</dd>

@@ -37,6 +37,7 @@ export interface PendingReview {
   stage: VersionRow["stage"];
   updatedAt: number;
   fastTrackedBy: string | null;
+  fastTrackedAt: number | null;
   reason: string | null;
 }
 
@@ -49,8 +50,8 @@ export async function pendingReviews(
   scopes: string[] | null,
   limit: number,
 ): Promise<PendingReview[]> {
-  const fastTrack = (column: "actor" | "reason") =>
-    sql<string | null>`(select a.${sql.raw(column)} from ${auditLog} a where a.chain = ${models.id}
+  const fastTrack = <T>(column: "actor" | "reason" | "created_at") =>
+    sql<T | null>`(select a.${sql.raw(column)} from ${auditLog} a where a.chain = ${models.id}
       and a.action = 'model_version.fast_tracked'
       and a.target = 'model:' || ${models.name} || '/versions/' || ${modelVersions.version}
       order by a.seq desc limit 1)`;
@@ -60,8 +61,9 @@ export async function pendingReviews(
       version: modelVersions.version,
       stage: modelVersions.stage,
       updatedAt: modelVersions.updatedAt,
-      fastTrackedBy: fastTrack("actor"),
-      reason: fastTrack("reason"),
+      fastTrackedBy: fastTrack<string>("actor"),
+      fastTrackedAt: fastTrack<number>("created_at"),
+      reason: fastTrack<string>("reason"),
     })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
