@@ -12,7 +12,9 @@ import type { AppEnv } from "../env";
 import { serveManifestFile, VERSION_FILE_CACHE } from "../operations/files";
 import { STYLESHEET_PATH, serveStylesheet } from "./assets/asset-routes";
 import { renderConsoleError } from "./error-page";
-import { approvalsPage, decideSubmit } from "./pages/approvals";
+import { createTokenSubmit, revokeTokenSubmit, tokensPage } from "./pages/admin-tokens";
+import { redeliverSubmit, webhooksPage } from "./pages/admin-webhooks";
+import { approvalsPage, decideSubmit, signOffSubmit } from "./pages/approvals";
 import { auditView } from "./pages/audit";
 import { cataloguePage } from "./pages/catalogue";
 import { comparePage } from "./pages/compare";
@@ -20,7 +22,13 @@ import { datasetPage, deploymentsPage } from "./pages/fleet";
 import { loginPage, loginSubmit, logoutSubmit } from "./pages/login";
 import { modelPage } from "./pages/model";
 import { rollbackPage, rollbackSubmit } from "./pages/rollback";
-import { aliasSubmit, requestPromotionSubmit, transitionSubmit, versionView } from "./pages/version-actions";
+import {
+  aliasDeleteSubmit,
+  aliasSubmit,
+  requestPromotionSubmit,
+  transitionSubmit,
+  versionView,
+} from "./pages/version-actions";
 import { requireSession } from "./session";
 
 /** No script at all, styles only from us, no framing, forms only to us. */
@@ -88,6 +96,14 @@ export function createConsole() {
   app.get("/audit", requireSession, auditView);
   app.get("/deployments", requireSession, deploymentsPage);
   app.get("/datasets", requireSession, datasetPage);
+  // Issue 14, second part: admin pages, fast-track sign-off, alias delete.
+  app.post("/models/:name/versions/:version/alias-delete", requireSession, aliasDeleteSubmit);
+  app.post("/models/:name/versions/:version/review-sign-off", requireSession, signOffSubmit);
+  app.get("/admin/tokens", requireSession, (c) => tokensPage(c));
+  app.post("/admin/tokens", requireSession, createTokenSubmit);
+  app.post("/admin/tokens/:id/revoke", requireSession, revokeTokenSubmit);
+  app.get("/admin/webhooks", requireSession, (c) => webhooksPage(c));
+  app.post("/admin/deliveries/:id/redeliver", requireSession, redeliverSubmit);
 
   app.onError(renderConsoleError);
   return app;

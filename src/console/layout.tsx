@@ -19,6 +19,8 @@ const NAV: { section: Section; href: string; label: string; admin?: boolean }[] 
   { section: "approvals", href: "/approvals", label: "Approvals" },
   { section: "audit", href: "/audit", label: "Audit" },
   { section: "deployments", href: "/deployments", label: "Deployments" },
+  { section: "tokens", href: "/admin/tokens", label: "Tokens", admin: true },
+  { section: "webhooks", href: "/admin/webhooks", label: "Webhooks", admin: true },
 ];
 
 function Header({ c, section }: { c: Context<AppEnv>; section?: Section | undefined }) {

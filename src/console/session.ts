@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
-import { deleteSession, findLiveSession, insertSession } from "../db/repos/sessions-repo";
+import { deleteSession, findLiveSessionWithToken, insertSession } from "../db/repos/sessions-repo";
 import type { Actor } from "../domain/roles";
 import type { AppEnv } from "../env";
 import { base64url, randomBytes, sha256Hex, timingSafeEqual } from "../lib/crypto";
@@ -70,12 +70,14 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   if (!secret) return toLogin(c);
   const db = createDb(c.env.DB);
   const idHash = await sha256Hex(secret);
-  const session = await findLiveSession(db, idHash, Date.now());
-  if (!session) {
+  // The session and its token in one read: the token row decides (revoked, expired) as for the API.
+  const found = await findLiveSessionWithToken(db, idHash, Date.now());
+  if (!found) {
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secure(c) });
     return toLogin(c, "expired");
   }
-  const actor = await identifyTokenHash(c.env, session.tokenHash);
+  const { session } = found;
+  const actor = await identifyTokenHash(c.env, session.tokenHash, found.token);
   if (!actor) {
     await deleteSession(db, idHash);
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secure(c) });

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
-import { findTokenByHash } from "../db/repos/tokens-repo";
+import { findTokenByHash, type TokenWithPrincipal } from "../db/repos/tokens-repo";
 import { type Actor, type Requirement, satisfies } from "../domain/roles";
 import type { AppEnv } from "../env";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
@@ -8,6 +8,13 @@ import { ApiError } from "../lib/problem";
 import { cachedActor } from "./token-cache";
 
 export const BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
+
+/** The bootstrap secret's hash, computed once per isolate (the secret does not change under it). */
+let bootstrapHash: { secret: string; hash: string } | undefined;
+async function hashOfBootstrap(secret: string): Promise<string> {
+  if (bootstrapHash?.secret !== secret) bootstrapHash = { secret, hash: await sha256Hex(secret) };
+  return bootstrapHash.hash;
+}
 
 /**
  * THE token lookup: who a token is, by the SHA-256 of its secret — the bootstrap admin (the Worker
@@ -17,13 +24,14 @@ export const BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
 async function lookupToken(
   env: Env,
   hash: string,
+  find: () => Promise<TokenWithPrincipal | null | undefined> = () => findTokenByHash(createDb(env.DB), hash),
 ): Promise<{ actor: Actor; expiresAt: number | null } | null> {
   const bootstrap = env.ADMIN_TOKEN;
-  if (bootstrap && timingSafeEqual(hash, await sha256Hex(bootstrap))) {
+  if (bootstrap && timingSafeEqual(hash, await hashOfBootstrap(bootstrap))) {
     const id = BOOTSTRAP_ADMIN_ID;
     return { actor: { id, tokenId: id, name: "admin", role: "admin", scopes: null }, expiresAt: null };
   }
-  const token = await findTokenByHash(createDb(env.DB), hash);
+  const token = await find();
   if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= Date.now())) {
     return null;
   }
@@ -41,10 +49,16 @@ async function lookupToken(
 
 /**
  * Who a token is, uncached: the console's sessions call it on every request so that revoking a
- * token ends its sessions at once.
+ * token ends its sessions at once. `row` is the token row when the caller already read it (the
+ * session query joins it; null = no such row), so the same rules decide without a second read.
  */
-export async function identifyTokenHash(env: Env, hash: string): Promise<Actor | null> {
-  return (await lookupToken(env, hash))?.actor ?? null;
+export async function identifyTokenHash(
+  env: Env,
+  hash: string,
+  row?: TokenWithPrincipal | null,
+): Promise<Actor | null> {
+  const find = row === undefined ? undefined : async () => row;
+  return (await lookupToken(env, hash, find))?.actor ?? null;
 }
 
 /**

@@ -92,3 +92,24 @@ export async function moveAlias(
   assertVisible(c, name);
   return unwrap(await ledgerFor(c.env, name).setAlias(name, { alias, version, ifMatch }, changeContext(c)));
 }
+
+/** Clears a fast-tracked version's `needs_review`; the ledger refuses the fast-tracker itself. */
+export async function signOffReview(c: Context<AppEnv>, name: string, version: number, comment: string) {
+  assertRole(c, "approver");
+  assertVisible(c, name);
+  return unwrap(
+    await ledgerFor(c.env, name).signOffReview(name, version, changeContext(c, comment || undefined)),
+  );
+}
+
+/** Deletes an alias; `ifMatch` is the ETag the caller last saw, so a stale view conflicts. */
+export async function deleteAlias(
+  c: Context<AppEnv>,
+  name: string,
+  alias: string,
+  ifMatch: string | undefined,
+) {
+  assertRole(c, "contributor");
+  assertVisible(c, name);
+  return unwrap(await ledgerFor(c.env, name).deleteAlias(name, alias, ifMatch, changeContext(c)));
+}

@@ -3,6 +3,7 @@
  * shows them, and a scoped token's session sees nothing outside its scopes on any page.
  */
 import { describe, expect, it } from "vitest";
+import { hookUrl, subscribe } from "../events/support";
 import { GOOD, newVersion, transition } from "../governance/support";
 import { api, createModel, createToken, json, uniqueName } from "../support/api";
 import { signedIn } from "./support";
@@ -46,6 +47,10 @@ describe("console: hostile strings render inert", () => {
       body: { comment: s2 },
     });
     expect(req.status).toBe(201);
+    // Issue 14, second part: a fast-track reason, a token name and a webhook description.
+    expect((await transition(name, 2, { to: "Production", fast_track: true, comment: s3 })).status).toBe(200);
+    expect((await api("POST", "/api/v1/tokens", { body: { name: s4, role: "viewer" } })).status).toBe(201);
+    await subscribe({ url: hookUrl(uniqueName("xss")), model_pattern: name, description: s5, active: false });
 
     const b = await signedIn();
     const pages = [
@@ -57,6 +62,8 @@ describe("console: hostile strings render inert", () => {
       "/approvals",
       `/audit?model=${name}`,
       `/datasets?uri=${encodeURIComponent(s5)}&version=${encodeURIComponent(s6)}`,
+      "/admin/tokens",
+      "/admin/webhooks",
     ];
     let shown = 0;
     for (const path of pages) {
@@ -87,7 +94,7 @@ describe("console: hostile strings render inert", () => {
 });
 
 describe("console: a scoped token's session sees nothing outside its scope", () => {
-  it("on the catalogue, model, version, compare, lineage, approvals, audit, deployments and dataset pages", async () => {
+  it("on the catalogue, model, version, compare, lineage, approvals, audit, deployments, dataset and admin pages", async () => {
     const suffix = uniqueName("s");
     const mine = `team-a-${suffix}`;
     const theirs = `team-b-${suffix}`;
@@ -114,6 +121,32 @@ describe("console: a scoped token's session sees nothing outside its scope", () 
         status: "loaded",
       },
     });
+
+    // Issue 14, second part: their fast-track review, token and webhook stay out of a scoped admin's pages.
+    expect(
+      (await transition(theirs, 2, { to: "Production", fast_track: true, comment: secretTag })).status,
+    ).toBe(200);
+    const theirToken = `tok-${theirs}`;
+    expect(
+      (
+        await api("POST", "/api/v1/tokens", {
+          body: { name: theirToken, role: "viewer", scopes: ["team-b-*"] },
+        })
+      ).status,
+    ).toBe(201);
+    await subscribe({ url: hookUrl(theirs), model_pattern: theirs, description: secretTag, active: false });
+    const scopedAdmin = await signedIn(await createToken("admin", ["team-a-*"]));
+    for (const path of ["/admin/tokens", "/admin/webhooks", "/approvals"]) {
+      const res = await scopedAdmin.get(path);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html.includes(theirs), `${path} shows ${theirs}`).toBe(false);
+      expect(html.includes(secretTag), `${path} shows the other team's secret`).toBe(false);
+    }
+    await scopedAdmin.get("/approvals");
+    expect(
+      (await scopedAdmin.post(`/models/${theirs}/versions/2/review-sign-off`, { confirm: "yes" })).status,
+    ).toBe(404);
 
     const b = await signedIn(await createToken("approver", ["team-a-*"]));
     const readable = [

@@ -1,7 +1,9 @@
 /**
  * The web console in a real browser (Debian's Chromium driven by playwright-core) against the real
  * server: sign in, search, lineage picture, compare, request promotion and approve as someone else,
- * roll back, verify the audit chain, sign out. Screenshots of each page land in docs/img/.
+ * roll back, verify the audit chain, sign out; then the admin pages (a token created with its
+ * secret shown once, then revoked; a webhook delivery sent again), a fast-track review signed off by
+ * another approver, and an alias deleted (a stale page first). Screenshots land in docs/img/.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -11,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, signInLink } from "../../scripts/lib/registry-server.mjs";
 import { launchChromium } from "./support/browser";
 import { client, startTestRegistry, type TestRegistry } from "./support/server";
+import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ROOT as string, "docs", "img", `console-${name}.png`), fullPage: true });
@@ -19,9 +22,11 @@ describe("console in Chromium", () => {
   let registry: TestRegistry;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
+  let receiver: WebhookReceiver;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
+    receiver = await startWebhookReceiver();
     registry = await startTestRegistry();
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -122,6 +127,7 @@ describe("console in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await registry?.stop();
+    await receiver?.close();
   });
 
   /** Clicks a submit button and waits for the page the form's answer leads to. */
@@ -253,5 +259,115 @@ describe("console in Chromium", () => {
     await signOut();
     await page.goto(`${registry.url}/approvals`);
     await page.waitForURL(/\/login\?next=/);
+  });
+
+  it("an admin creates a token (the secret shown once) and revokes it", async () => {
+    await signInWithToken(registry.token);
+    expect(await page.locator("header nav a[href='/admin/tokens']").count()).toBe(1);
+    await page.goto(`${registry.url}/admin/tokens`);
+    await page.fill("#token-name", "nightly-ci");
+    await page.selectOption("#token-role", "contributor");
+    await page.fill("#token-scopes", "fraud-*");
+    await page.fill("#token-expiry", "30");
+    const [created] = await Promise.all([
+      page.waitForNavigation(),
+      page.click("button:has-text('Create token')"),
+    ]);
+    expect(created?.headers()["cache-control"]).toBe("no-store");
+    expect(page.url()).toBe(`${registry.url}/admin/tokens`);
+    const secret = (await page.locator("#token-secret").textContent())?.trim() ?? "";
+    expect(secret).toMatch(/^mrt_/);
+    const asCi = client({ url: registry.url, token: secret });
+    expect((await asCi("GET", "/api/v1/models")).status).toBe(200);
+
+    await page.goto(`${registry.url}/admin/tokens`);
+    await shot(page, "tokens");
+    expect(await page.locator("main").textContent()).not.toContain(secret);
+    const row = page.locator("tr", { hasText: "nightly-ci" });
+    expect(await row.textContent()).toContain("fraud-*");
+    await row.locator("input[name=confirm]").check();
+    await Promise.all([page.waitForNavigation(), row.locator("button:has-text('Revoke')").click()]);
+    expect(await page.locator(".flash.ok").textContent()).toContain("Revoked");
+    expect(await page.locator("tr", { hasText: "nightly-ci" }).textContent()).toContain("revoked");
+    expect((await asCi("GET", "/api/v1/models")).status).toBe(401);
+  });
+
+  it("the admin's fast-track waits on /approvals; another approver signs it off", async () => {
+    const admin = client(registry);
+    const hook = await admin("POST", "/api/v1/webhooks", {
+      url: `${receiver.url}/hooks/console`,
+      events: ["*"],
+      model_pattern: "fraud-*",
+      description: "release notifications",
+    });
+    expect(hook.status).toBe(201);
+    const ft = await admin("POST", "/api/v1/models/fraud-detector/versions/3/transitions", {
+      to: "Production",
+      fast_track: true,
+      comment: "card-testing attack: ship the merchant feature now",
+    });
+    expect(ft.status, await ft.clone().text()).toBe(200);
+    await page.goto(`${registry.url}/approvals`);
+    const review = page.locator("section.panel", { hasText: "fraud-detector v3" });
+    expect(await review.textContent()).toContain("card-testing attack");
+    expect(await review.locator("form").count()).toBe(0);
+    await signOut();
+
+    await signInWithToken(tokens.avery as string);
+    await page.goto(`${registry.url}/approvals`);
+    await shot(page, "approvals-review");
+    await page
+      .locator("section.panel", { hasText: "fraud-detector v3" })
+      .locator("input[name=comment]")
+      .fill("ok");
+    await page.check("#review-fraud-detector-3-confirm");
+    await submit("button:has-text('Sign off')");
+    expect((await page.locator(".flash.ok").textContent())?.trim()).toBe("Review signed off.");
+    const v3 = await admin("GET", "/api/v1/models/fraud-detector/versions/3").then(
+      (r) => r.json() as Promise<{ needs_review: boolean }>,
+    );
+    expect(v3.needs_review).toBe(false);
+  });
+
+  it("deletes an alias: a page gone stale gets a conflict, the current page deletes it", async () => {
+    const admin = client(registry);
+    expect((await admin("PUT", "/api/v1/models/fraud-detector/aliases/shadow", { version: 2 })).status).toBe(
+      200,
+    );
+    await page.goto(`${registry.url}/models/fraud-detector/versions/2`);
+    // Someone else moves @shadow while this page is open.
+    expect((await admin("PUT", "/api/v1/models/fraud-detector/aliases/shadow", { version: 3 })).status).toBe(
+      200,
+    );
+    await page.check("#alias-shadow-delete-confirm");
+    await submit("button:has-text('Delete alias')");
+    expect(await page.locator(".flash.error").textContent()).toContain("Someone moved this alias");
+    expect((await admin("GET", "/api/v1/models/fraud-detector/aliases/shadow")).status).toBe(200);
+
+    await page.goto(`${registry.url}/models/fraud-detector/versions/3`);
+    await page.check("#alias-shadow-delete-confirm");
+    await submit("button:has-text('Delete alias')");
+    expect(await page.locator(".flash.ok").textContent()).toContain("The alias is deleted.");
+    expect((await admin("GET", "/api/v1/models/fraud-detector/aliases/shadow")).status).toBe(404);
+    await signOut();
+  });
+
+  it("an admin sees the webhook's deliveries and sends one again", async () => {
+    await signInWithToken(registry.token);
+    const ids = () => receiver.received("console").map((r) => r.headers["webhook-id"]);
+    const sentTwice = () => ids().some((id, i, all) => all.indexOf(id) !== i);
+    // The fast-track, the sign-off and the alias changes were delivered, each once.
+    for (let i = 0; i < 100 && ids().length < 4; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(sentTwice()).toBe(false);
+    await page.goto(`${registry.url}/admin/webhooks`);
+    expect(await page.locator("main").textContent()).toContain("release notifications");
+    await shot(page, "webhooks");
+    const first = page.locator("tbody tr").first();
+    await first.locator("input[name=confirm]").check();
+    await Promise.all([page.waitForNavigation(), first.locator("button:has-text('Redeliver')").click()]);
+    expect(await page.locator(".flash.ok").textContent()).toContain("Queued again");
+    for (let i = 0; i < 100 && !sentTwice(); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(sentTwice()).toBe(true);
+    await signOut();
   });
 });

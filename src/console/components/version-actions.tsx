@@ -23,6 +23,7 @@ export function VersionActions(props: {
   if (!props.canContribute)
     return <p class="muted">Your role ({props.c.get("actor").role}) can read but not change versions.</p>;
   const movable = props.aliases.filter((a) => a.version !== view.version);
+  const here = props.aliases.filter((a) => a.version === view.version);
   return (
     <div class="actions">
       {view.stage === "None" ? (
@@ -63,6 +64,22 @@ export function VersionActions(props: {
           <input type="hidden" name="if_match" value={a.etag} />
           <ConfirmBox id={`alias-${a.alias}-confirm`} label={`Yes, point @${a.alias} at v${view.version}`} />
           <button type="submit">Move alias</button>
+        </form>
+      ))}
+      {here.map((a) => (
+        <form method="post" action={`${href}/alias-delete`}>
+          <h3>Delete @{a.alias}</h3>
+          <p class="hint">
+            Clients resolving @{a.alias} get 404 afterwards. If someone moves it after this page loaded,
+            nothing changes and you are told.
+          </p>
+          <CsrfField token={csrf} />
+          <input type="hidden" name="alias" value={a.alias} />
+          <input type="hidden" name="if_match" value={a.etag} />
+          <ConfirmBox id={`alias-${a.alias}-delete-confirm`} label={`Yes, delete @${a.alias}`} />
+          <button type="submit" class="danger">
+            Delete alias
+          </button>
         </form>
       ))}
       <form method="post" action={`${href}/alias`}>

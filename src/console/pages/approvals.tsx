@@ -8,12 +8,13 @@ import type { Child } from "hono/jsx";
 import { createDb } from "../../db/client";
 import { pendingInbox } from "../../db/repos/approvals-repo";
 import { readPolicy } from "../../db/repos/policies-repo";
+import { type PendingReview, pendingReviews } from "../../db/repos/stages-repo";
 import { evaluateGates, type Policy } from "../../domain/policy";
 import { satisfies } from "../../domain/roles";
 import type { AppEnv } from "../../env";
 import { dutyConflict } from "../../ledger/approval-ops";
 import { ApiError } from "../../lib/problem";
-import { decideRequest } from "../../operations/governance";
+import { decideRequest, signOffReview } from "../../operations/governance";
 import { StageBadge, Time } from "../components/badges";
 import { ConfirmBox, CsrfField, Flash } from "../components/forms";
 import { ErrorPanel } from "../error-page";
@@ -23,7 +24,10 @@ import { renderPage } from "../layout";
 export async function approvalsPage(c: Context<AppEnv>, flash?: Child) {
   const actor = c.get("actor");
   const db = createDb(c.env.DB);
-  const inbox = await pendingInbox(db, actor.scopes, 100);
+  const [inbox, reviews] = await Promise.all([
+    pendingInbox(db, actor.scopes, 100),
+    pendingReviews(db, actor.scopes, 100),
+  ]);
   const policies = new Map<string, Policy>();
   for (const { request } of inbox) {
     if (!policies.has(request.modelId)) policies.set(request.modelId, await readPolicy(db, request.modelId));
@@ -36,8 +40,10 @@ export async function approvalsPage(c: Context<AppEnv>, flash?: Child) {
       <h1>Approvals</h1>
       <p class="sub">Requests to promote a Staging version to Production, newest first.</p>
       {flash}
-      {done === "approve" || done === "reject" ? (
-        <Flash kind="ok">{done === "approve" ? "Approved." : "Rejected."}</Flash>
+      {done === "approve" || done === "reject" || done === "signoff" ? (
+        <Flash kind="ok">
+          {done === "approve" ? "Approved." : done === "reject" ? "Rejected." : "Review signed off."}
+        </Flash>
       ) : null}
       {inbox.length === 0 ? (
         <section class="panel">
@@ -121,9 +127,90 @@ export async function approvalsPage(c: Context<AppEnv>, flash?: Child) {
           </section>
         );
       })}
+      <section aria-labelledby="reviews-h">
+        <h2 id="reviews-h">Fast-track reviews awaiting sign-off</h2>
+        <p class="sub">
+          Versions an admin promoted without approvals; an approver other than them confirms each.
+        </p>
+        {reviews.length === 0 ? (
+          <div class="panel">
+            <p class="muted">No fast-tracked version is waiting for review.</p>
+          </div>
+        ) : (
+          reviews.map((r) => <ReviewPanel c={c} review={r} approver={approver} />)
+        )}
+      </section>
     </>,
     { title: "Approvals", section: "approvals" },
   );
+}
+
+/** One fast-tracked version; the sign-off form follows the ledger's rule (not the fast-tracker). */
+function ReviewPanel({
+  c,
+  review: r,
+  approver,
+}: {
+  c: Context<AppEnv>;
+  review: PendingReview;
+  approver: boolean;
+}) {
+  const id = `review-${r.name}-${r.version}`;
+  const self = r.fastTrackedBy === c.get("actor").name;
+  return (
+    <section class="panel" aria-labelledby={id}>
+      <h3 id={id}>
+        <a href={versionHref(r.name, r.version)}>
+          {r.name} v{r.version}
+        </a>{" "}
+        <StageBadge stage={r.stage} /> <span class="badge warn">needs review</span>
+      </h3>
+      <dl class="kv">
+        <dt>Fast-tracked by</dt>
+        <dd>
+          {r.fastTrackedBy ?? <span class="muted">unknown</span>},{" "}
+          <Time iso={new Date(r.fastTrackedAt ?? r.updatedAt).toISOString()} />
+        </dd>
+        <dt>Reason</dt>
+        <dd>{r.reason || <span class="muted">none</span>}</dd>
+      </dl>
+      {!approver ? (
+        <p class="muted">Signing off needs the approver role.</p>
+      ) : self ? (
+        <p class="muted">You fast-tracked this version, so another approver signs off its review.</p>
+      ) : (
+        <form method="post" action={`${versionHref(r.name, r.version)}/review-sign-off`}>
+          <CsrfField token={c.get("csrf")} />
+          <div class="field">
+            <label for={`${id}-comment`}>Comment</label>
+            <input type="text" id={`${id}-comment`} name="comment" />
+          </div>
+          <ConfirmBox id={`${id}-confirm`} label={`Yes, sign off the review of ${r.name} v${r.version}`} />
+          <button type="submit">Sign off</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Signs off a fast-track review through the API's operation; refusals re-render the inbox. */
+export async function signOffSubmit(c: Context<AppEnv>) {
+  const name = c.req.param("name") ?? "";
+  const version = Number(c.req.param("version"));
+  const form = await c.req.parseBody();
+  const comment = typeof form.comment === "string" ? form.comment.trim() : "";
+  try {
+    if (form.confirm !== "yes")
+      throw new ApiError("INVALID_ARGUMENT", "tick the confirmation box to go ahead");
+    if (!Number.isInteger(version))
+      throw new ApiError("VERSION_NOT_FOUND", `model '${name}' has no such version`);
+    await signOffReview(c, name, version, comment);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    c.status(error.status);
+    return approvalsPage(c, <ErrorPanel error={error} />);
+  }
+  return c.redirect("/approvals?done=signoff", 303);
 }
 
 export async function decideSubmit(c: Context<AppEnv>) {

@@ -8,7 +8,7 @@ import type { Stage } from "../../domain/lifecycle";
 import { STAGE_NAMES } from "../../domain/lifecycle";
 import type { AppEnv } from "../../env";
 import { ApiError } from "../../lib/problem";
-import { moveAlias, requestPromotion, transitionVersion } from "../../operations/governance";
+import { deleteAlias, moveAlias, requestPromotion, transitionVersion } from "../../operations/governance";
 import { AliasNameSchema } from "../../schemas/aliases";
 import { Flash } from "../components/forms";
 import { ErrorPanel } from "../error-page";
@@ -19,6 +19,7 @@ export const NOTICES = {
   transition: "The stage changed.",
   promotion: "Promotion requested. An approver decides it on the Approvals page.",
   alias: "The alias now points here.",
+  alias_deleted: "The alias is deleted.",
 } as const;
 
 async function formOf(c: Context<AppEnv>) {
@@ -83,6 +84,15 @@ export const aliasSubmit = (c: Context<AppEnv>) =>
     if (!valid.success)
       throw new ApiError("INVALID_ARGUMENT", `alias ${valid.error.issues[0]?.message ?? "is invalid"}`);
     await moveAlias(c, name, alias, version, field("new") === "yes" ? undefined : field("if_match"));
+  });
+
+/** Deletes an alias with the ETag the page showed: a stale page conflicts (412), as a move does. */
+export const aliasDeleteSubmit = (c: Context<AppEnv>) =>
+  act(c, "alias_deleted", async (field) => {
+    const valid = AliasNameSchema.safeParse(field("alias"));
+    if (!valid.success)
+      throw new ApiError("INVALID_ARGUMENT", `alias ${valid.error.issues[0]?.message ?? "is invalid"}`);
+    await deleteAlias(c, params(c).name, valid.data, field("if_match") || undefined);
   });
 
 /** GET of the version page, with the fixed notice of the action that led here. */

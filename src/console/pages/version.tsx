@@ -6,14 +6,13 @@
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { listAliasRows } from "../../db/repos/aliases-repo";
 import { buildModelCard } from "../../domain/model-card";
 import { renderHtmlSections } from "../../domain/model-card-render";
 import { satisfies } from "../../domain/roles";
 import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import { auditPage } from "../../operations/audit";
-import { compatibilityReport, versionLineage, versionOr404 } from "../../operations/version-reads";
+import { versionOr404, versionSurroundings } from "../../operations/version-reads";
 import { AuditTable } from "../components/audit-table";
 import { AliasBadge, formatBytes, formatMetric, StageBadge, Tags, Time } from "../components/badges";
 import { CompatPanel } from "../components/compat-panel";
@@ -39,21 +38,23 @@ function KeyValues({ entries, empty }: { entries: [string, Child][]; empty: stri
 export async function versionPage(c: Context<AppEnv>, flash?: Child) {
   const name = c.req.param("name") ?? "";
   const number = Number(c.req.param("version"));
-  const found = await versionOr404(c, name, Number.isInteger(number) ? number : -1);
+  const wanted = Number.isInteger(number) ? number : -1;
+  // The trail needs only the name and number, so it is read alongside the version (scope is
+  // checked before either starts; a missing version discards it).
+  const [found, audit] = await Promise.all([
+    versionOr404(c, name, wanted),
+    auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${wanted}` }),
+  ]);
   const { db, model } = found;
   // A parent outside the caller's scopes is not shown (record, card), exactly as lineage leaves it out.
   const parentHidden = found.view.parent !== null && !inScope(c.get("actor").scopes, found.view.parent.model);
   const view = parentHidden ? { ...found.view, parent: null } : found.view;
-  // Independent reads run side by side: each D1 round trip costs the same as the whole JSON twin's.
-  const [compat, aliasEtags, audit, [up, down]] = await Promise.all([
-    compatibilityReport(db, model, view),
-    listAliasRows(db, model.id),
-    auditPage(c, { model: name, page_size: 50, target: `model:${name}/versions/${view.version}` }),
-    Promise.all([
-      versionLineage(c, db, found.versionId, "upstream", 3),
-      versionLineage(c, db, found.versionId, "downstream", 2),
-    ]),
-  ]);
+  const {
+    compat,
+    aliases: aliasEtags,
+    up,
+    down,
+  } = await versionSurroundings(c, db, model, view, found.versionId, { up: 3, down: 2 });
   const href = versionHref(name, view.version);
   const card = buildModelCard(view);
   const s = view.source;

@@ -21,16 +21,29 @@ export async function findAlias(db: Db, modelId: string, alias: string): Promise
  * answer (so a page can move it with If-Match), in one query.
  */
 export async function listAliasRows(db: Db, modelId: string): Promise<(AliasRow & { etag: string })[]> {
-  const rows = await db
-    .select({ alias: aliases, versionUpdatedAt: modelVersions.updatedAt })
+  return withEtags(await aliasRowsQuery(db, modelId));
+}
+
+/**
+ * listAliasRows as a query, so a page can batch it (decode with withEtags). The version's time is
+ * a scalar subquery, not a join: a D1 batch maps rows by column name, and a join would bring two
+ * `updated_at` columns.
+ */
+export function aliasRowsQuery(db: Db, modelId: string) {
+  return db
+    .select({
+      alias: aliases,
+      // Outer columns written qualified by hand: drizzle renders ${aliases.version} unqualified in a
+      // single-table select, and `v.version = version` would compare the subquery's row with itself.
+      versionUpdatedAt: sql<number | null>`(select v.updated_at from model_versions v
+        where v.model_id = aliases.model_id and v.version = aliases.version)`.as("version_updated_at"),
+    })
     .from(aliases)
-    .leftJoin(
-      modelVersions,
-      and(eq(modelVersions.modelId, aliases.modelId), eq(modelVersions.version, aliases.version)),
-    )
     .where(eq(aliases.modelId, modelId))
-    .orderBy(aliases.alias)
-    .all();
+    .orderBy(aliases.alias);
+}
+
+export function withEtags(rows: { alias: AliasRow; versionUpdatedAt: number | null }[]) {
   return rows.map((r) => ({
     ...r.alias,
     etag:

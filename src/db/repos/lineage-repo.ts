@@ -12,7 +12,7 @@ import { scopeCondition } from "./scope-filter";
 
 export type WalkedVersion = LineageVersion;
 
-interface RawRow {
+export interface RawWalkRow {
   id: string;
   depth: number;
   name: string;
@@ -31,24 +31,48 @@ interface RawRow {
  * Exported as SQL so the benchmark runs exactly this query straight on SQLite.
  */
 export function walkVersionsSql(rootId: string, direction: "upstream" | "downstream", maxDepth: number): SQL {
-  const step =
-    direction === "upstream"
-      ? sql`select p.id, w.depth + 1 from walk w
-           join model_versions c on c.id = w.id
-           join models pm on pm.name = c.parent_model
-           join model_versions p on p.model_id = pm.id and p.version = c.parent_version
-           where w.depth < ${maxDepth}`
-      : sql`select c.id, w.depth + 1 from walk w
-           join model_versions p on p.id = w.id
-           join models pm on pm.id = p.model_id
-           join model_versions c on c.parent_model = pm.name and c.parent_version = p.version
-           where w.depth < ${maxDepth}`;
   return sql`
-    with recursive walk(id, depth) as (select ${rootId}, 0 union ${step})
+    with recursive walk(id, depth) as (select ${rootId}, 0 union ${walkStep(direction, "walk", maxDepth)})
     select v.id, min(w.depth) as depth, m.name, v.version, v.stage, v.datasets, v.provenance,
            v.parent_model, v.parent_version
     from walk w cross join model_versions v on v.id = w.id cross join models m on m.id = v.model_id
     group by v.id order by depth, m.name, v.version`;
+}
+
+/** One hop of a walk whose rows are the CTE `cte(id, depth)`. */
+function walkStep(direction: "upstream" | "downstream", cte: "walk" | "up" | "down", maxDepth: number): SQL {
+  const w = sql.raw(cte);
+  return direction === "upstream"
+    ? sql`select p.id, w.depth + 1 from ${w} w
+         join model_versions c on c.id = w.id
+         join models pm on pm.name = c.parent_model
+         join model_versions p on p.model_id = pm.id and p.version = c.parent_version
+         where w.depth < ${maxDepth}`
+    : sql`select c.id, w.depth + 1 from ${w} w
+         join model_versions p on p.id = w.id
+         join models pm on pm.id = p.model_id
+         join model_versions c on c.parent_model = pm.name and c.parent_version = p.version
+         where w.depth < ${maxDepth}`;
+}
+
+/**
+ * Both walks from one version in one statement (the version page draws both): rows carry `dir`.
+ * Each walk is the same recursive step as walkVersionsSql, so the two answers are the same rows.
+ */
+export function walkBothWaysQuery(db: Db, rootId: string, upDepth: number, downDepth: number) {
+  return db.all<RawWalkRow & { dir: "upstream" | "downstream" }>(sql`
+    with recursive up(id, depth) as (select ${rootId}, 0 union ${walkStep("upstream", "up", upDepth)}),
+    down(id, depth) as (select ${rootId}, 0 union ${walkStep("downstream", "down", downDepth)}),
+    walk(dir, id, depth) as (select 'upstream', id, depth from up union all select 'downstream', id, depth from down)
+    select w.dir, v.id, min(w.depth) as depth, m.name, v.version, v.stage, v.datasets, v.provenance,
+           v.parent_model, v.parent_version
+    from walk w cross join model_versions v on v.id = w.id cross join models m on m.id = v.model_id
+    group by w.dir, v.id order by w.dir, depth, m.name, v.version`);
+}
+
+/** The walk as a query, so a page can batch it with its other reads (decode with toWalkedVersions). */
+function walkVersionsQuery(db: Db, rootId: string, direction: "upstream" | "downstream", maxDepth: number) {
+  return db.all<RawWalkRow>(walkVersionsSql(rootId, direction, maxDepth));
 }
 
 export async function walkVersions(
@@ -57,7 +81,10 @@ export async function walkVersions(
   direction: "upstream" | "downstream",
   maxDepth: number,
 ): Promise<WalkedVersion[]> {
-  const rows = await db.all<RawRow>(walkVersionsSql(rootId, direction, maxDepth));
+  return toWalkedVersions(await walkVersionsQuery(db, rootId, direction, maxDepth));
+}
+
+export function toWalkedVersions(rows: RawWalkRow[]): WalkedVersion[] {
   return rows.map((r) => ({
     id: r.id,
     depth: Number(r.depth),

@@ -1,7 +1,8 @@
 /** Console sessions and one-time sign-in links (issue 14). Not model state: no ledger. */
 import { and, eq, gt, lte } from "drizzle-orm";
 import type { Db } from "../client";
-import { consoleSessions, consoleSignInLinks } from "../schema";
+import { consoleSessions, consoleSignInLinks, principals, tokens } from "../schema";
+import type { TokenWithPrincipal } from "./tokens-repo";
 
 export type SessionRow = typeof consoleSessions.$inferSelect;
 export type SignInLinkRow = typeof consoleSignInLinks.$inferSelect;
@@ -14,13 +15,29 @@ export async function insertSession(db: Db, row: SessionRow): Promise<void> {
   ]);
 }
 
-/** A live session by the hash of its cookie secret. */
-export async function findLiveSession(db: Db, idHash: string, now: number): Promise<SessionRow | undefined> {
-  return db
-    .select()
+/**
+ * A live session with the token row it acts as (and that token's principal), in one round trip:
+ * every console request needs both, and the token is what says whether the session still counts.
+ * `token` is null when no row has that hash (the bootstrap admin, or a token deleted since).
+ */
+export async function findLiveSessionWithToken(
+  db: Db,
+  idHash: string,
+  now: number,
+): Promise<{ session: SessionRow; token: TokenWithPrincipal | null } | undefined> {
+  const row = await db
+    .select({
+      session: consoleSessions,
+      token: tokens,
+      principal: { id: principals.id, name: principals.name, kind: principals.kind },
+    })
     .from(consoleSessions)
+    .leftJoin(tokens, eq(tokens.tokenHash, consoleSessions.tokenHash))
+    .leftJoin(principals, eq(principals.id, tokens.principalId))
     .where(and(eq(consoleSessions.idHash, idHash), gt(consoleSessions.expiresAt, now)))
     .get();
+  if (!row) return undefined;
+  return { session: row.session, token: row.token ? { ...row.token, principal: row.principal } : null };
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {

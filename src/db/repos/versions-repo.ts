@@ -3,7 +3,7 @@ import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import { cutPage, decodePageToken } from "../../lib/page-token";
 import type { VersionView } from "../../schemas/versions";
 import { chunkRows, type Db, iso, type Statement } from "../client";
-import { modelVersions, versionTags } from "../schema";
+import { models, modelVersions, versionTags } from "../schema";
 
 export type VersionRow = typeof modelVersions.$inferSelect;
 
@@ -95,6 +95,28 @@ export function viewAfter(
     viewRow.aliases = JSON.stringify([...aliases].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   }
   return toVersionView(modelName, viewRow);
+}
+
+/**
+ * A model row and one of its versions (as the API renders it, plus the row id) in one round trip,
+ * for pages that need both: `version` is null when the model exists but the version does not.
+ */
+export async function readModelAndVersion(
+  db: Db,
+  name: string,
+  version: number,
+): Promise<{ model: typeof models.$inferSelect; version: { view: VersionView; id: string } | null } | null> {
+  const row = await db
+    .select({ model: models, version: viewColumns })
+    .from(models)
+    .leftJoin(modelVersions, and(eq(modelVersions.modelId, models.id), eq(modelVersions.version, version)))
+    .where(eq(models.name, name))
+    .get();
+  if (!row) return null;
+  const v = row.version as ViewRow | null;
+  // A left join without a match still yields the json subqueries' '[]'/'{}': the id tells.
+  if (!v?.id) return { model: row.model, version: null };
+  return { model: row.model, version: { view: toVersionView(name, v), id: v.id } };
 }
 
 export async function findVersionRow(

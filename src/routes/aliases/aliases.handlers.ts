@@ -4,11 +4,10 @@ import { readAliasView } from "../../db/repos/aliases-repo";
 import { toVersionView } from "../../db/repos/versions-repo";
 import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
-import { ledgerFor, unwrap } from "../../ledger/ledger-client";
 import { cachedAliasRead } from "../../lib/alias-read-cache";
 import { ApiError } from "../../lib/problem";
-import { moveAlias } from "../../operations/governance";
-import { assertVisible, changeContext } from "../context";
+import { moveAlias, deleteAlias as removeAlias } from "../../operations/governance";
+import { assertVisible } from "../context";
 import type * as routes from "./aliases.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -21,9 +20,7 @@ export const setAlias: Handler<"setAlias"> = async (c) => {
 
 export const deleteAlias: Handler<"deleteAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
-  assertVisible(c, name);
-  const ifMatch = c.req.header("if-match");
-  unwrap(await ledgerFor(c.env, name).deleteAlias(name, alias, ifMatch, changeContext(c)));
+  await removeAlias(c, name, alias, c.req.header("if-match"));
   return c.body(null, 204);
 };
 

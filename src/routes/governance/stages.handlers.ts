@@ -1,8 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
-import { ledgerFor, unwrap } from "../../ledger/ledger-client";
-import { rollbackModel, transitionVersion } from "../../operations/governance";
-import { assertVisible, changeContext } from "../context";
+import { rollbackModel, signOffReview as signOff, transitionVersion } from "../../operations/governance";
 import type * as routes from "./stages.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -21,12 +19,6 @@ export const rollback: Handler<"rollback"> = async (c) => {
 
 export const signOffReview: Handler<"signOffReview"> = async (c) => {
   const { name, version } = c.req.valid("param");
-  assertVisible(c, name);
   const { comment } = c.req.valid("json");
-  const result = await ledgerFor(c.env, name).signOffReview(
-    name,
-    version,
-    changeContext(c, comment || undefined),
-  );
-  return c.json(unwrap(result), 200);
+  return c.json(await signOff(c, name, version, comment), 200);
 };

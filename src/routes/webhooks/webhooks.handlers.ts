@@ -10,13 +10,9 @@ import {
 } from "../../db/repos/webhooks-repo";
 import { patternWithin } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
-import {
-  createSubscription,
-  deleteSubscription,
-  redeliver as redeliverDelivery,
-  updateSubscription,
-} from "../../events/subscriptions";
+import { createSubscription, deleteSubscription, updateSubscription } from "../../events/subscriptions";
 import { ApiError } from "../../lib/problem";
+import { redeliverDelivery } from "../../operations/webhooks";
 import { changeContext } from "../context";
 import type * as routes from "./webhooks.routes";
 
@@ -68,5 +64,5 @@ export const listDeliveries: Handler<"listDeliveries"> = async (c) => {
 };
 
 export const redeliver: Handler<"redeliver"> = async (c) => {
-  return c.json(await redeliverDelivery(c.env, c.req.valid("param").id, changeContext(c)), 202);
+  return c.json(await redeliverDelivery(c, c.req.valid("param").id), 202);
 };
