@@ -62,6 +62,7 @@ import {
   decidePromoteRollout,
   decideStartRollout,
 } from "./rollout-ops";
+import { decideStorageRepair, type StorageRepair } from "./storage-ops";
 import { decideCreatePrincipal, decideCreateToken, decideRevokeToken, type TokenDraft } from "./token-ops";
 import { decideSettleVerification } from "./verification-ops";
 import {
@@ -516,6 +517,11 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decideSettleVerification(this.#db, m, v, now)),
     );
+  }
+
+  /** Records a storage repair (or loss) found by the scrub; runs on the system ledger instance. */
+  recordStorageRepair(repair: StorageRepair, ctx: ChangeContext): Promise<LedgerResult<StorageRepair>> {
+    return this.#change(ctx, async (now) => decideStorageRepair(this.#db, repair, now));
   }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {
