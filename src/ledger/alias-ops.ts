@@ -67,6 +67,14 @@ export async function decideSetAlias(
   if (refusal) return refusal;
   const target = await findVersionRow(db, model.id, input.version);
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
+  // Issue 16: an alias is what nodes resolve and serve; a version the server has not verified whole
+  // (or whose files failed) must never be reachable through one.
+  if (target.status === "PENDING_REGISTRATION" || target.status === "FAILED_REGISTRATION") {
+    return fail(
+      "VERSION_NOT_READY",
+      `version ${input.version} is ${target.status}; only a version whose files are verified can take an alias`,
+    );
+  }
   const existing = await findAlias(db, model.id, input.alias);
   if (input.ifMatch !== undefined && !etagMatches(input.ifMatch, await currentEtag(db, model, input.alias))) {
     return fail(
