@@ -69,7 +69,7 @@ export default defineConfig(async () => {
                   name: "large",
                   include: ["test/e2e/large/**/*.test.ts"],
                   environment: "node",
-                  testTimeout: 3_600_000,
+                  testTimeout: 10_800_000,
                   hookTimeout: 600_000,
                 },
               },

@@ -3,7 +3,8 @@
  * pushed with the real CLI in chunks, verified by the server's own whole-file hash, and pulled back
  * byte-identical (compared by SHA-256; the file is never held in memory). The bytes are AES-CTR
  * keystream: every chunk is different, so deduplication cannot shortcut the upload. Takes minutes,
- * so it runs only in the `large` project (`npm run test:large`), never in `npm test`.
+ * so it runs only in the `large` project (`npm run test:large`), never in `npm test`. The timeout is
+ * three hours: on the shared 2-core machine (load ~12) the push alone took ~40 min.
  */
 import { createCipheriv, createHash } from "node:crypto";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
@@ -67,6 +68,8 @@ describe("a 6 GiB file", () => {
     expect(report).toMatchObject({ version: 1, status: "READY", chunked_files: 1, bytes_reused: 0 });
     expect(report.chunks_total).toBeGreaterThan(SIZE / (16 * 1024 * 1024) - 1);
     const t1 = Date.now();
+    // Printed at once: on a loaded machine the pull may still be running when someone looks.
+    console.log(`six-gib: push+verify ${((t1 - t0) / 1000).toFixed(1)} s, ${report.chunks_total} chunks`);
 
     const dest = join(tempDir("six-gib-pull-"), "model");
     const pulled = await run(["pull", "six-gib/1", dest]);
@@ -75,9 +78,6 @@ describe("a 6 GiB file", () => {
     const copy = join(dest, "model.bin");
     expect(statSync(copy).size).toBe(SIZE);
     expect(await sha256OfFile(copy)).toBe(digest);
-    console.log(
-      `six-gib: push+verify ${((t1 - t0) / 1000).toFixed(1)} s, pull ${((t2 - t1) / 1000).toFixed(1)} s, ` +
-        `${report.chunks_total} chunks`,
-    );
-  }, 3_600_000);
+    console.log(`six-gib: pull ${((t2 - t1) / 1000).toFixed(1)} s, digest identical`);
+  }, 10_800_000);
 });
