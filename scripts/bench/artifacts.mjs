@@ -5,6 +5,10 @@
 //     platform floor),
 //   - hashing the file (what re-pushing unchanged bytes should cost: hash + one check call).
 // Push of the big file is multipart with parallel parts; a small file (≤ 64 MiB) goes by single PUT.
+// Issue 16: a second file of new random bytes is pushed in chunks the way the CLI does (cut by
+// src/cli/chunk-file.ts, missing chunks as parallel verified single PUTs, then the recipe, until the
+// server has hashed it whole), against the bare verified put of the same bytes; with R2 operations
+// per GiB and what they cost at published prices.
 // Prints JSON, then a Markdown table.
 import { createHash, randomFillSync } from "node:crypto";
 import {
@@ -21,9 +25,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { register } from "tsx/esm/api";
 import { startRegistry } from "../lib/registry-server.mjs";
 import { markdownTable, now, round } from "./lib/measure.mjs";
 import { startR2Floor } from "./lib/r2-floor.mjs";
+
+register();
+const { chunkFile } = await import("../../src/cli/chunk-file.ts");
+const { boundsFor } = await import("../../src/cli/push-chunks.ts");
+// R2 Standard, published prices (developers.cloudflare.com/r2/pricing): per million operations.
+const PRICE = { classAPerMillion: 4.5, classBPerMillion: 0.36, storageGbMonth: 0.015 };
 
 const MiB = 1024 * 1024;
 const { values: args } = parseArgs({
@@ -107,6 +118,7 @@ async function timed(fn) {
 
 const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 const rows = [];
+let r2Ops = {};
 const row = (figure, ms, bytes, baselineMs, baselineIs) => {
   const value = bytes === undefined ? ms : mbps(bytes, ms);
   const baseline =
@@ -250,6 +262,113 @@ try {
     hashing.ms,
     "hashing the file",
   );
+  // --- issue 16: chunked push of new bytes (as the CLI does), against the bare put of those bytes ---
+  log("registry: chunked push of new data");
+  const fresh = await makeFile("fresh.bin", SIZE);
+  const floorFresh = await timed(() =>
+    putFile(`${floor.url}/fresh`, fresh.path, fresh.size, { "x-sha256": fresh.hex }),
+  );
+  const cut = await timed(() => chunkFile(fresh.path, fresh.size, boundsFor(16 * MiB)));
+  const file = cut.value;
+  let acceptedMs = 0;
+  const chunkedPush = await timed(async () => {
+    const t0 = now();
+    const check = await (
+      await api("/blobs/check", json({ digests: file.chunks.map((c) => c.digest) }))
+    ).json();
+    const missing = new Set(check.missing);
+    const todo = file.chunks.filter((c) => missing.has(c.digest));
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const c = todo[next++];
+        const res = await api(`/blobs/${c.digest}`, {
+          method: "PUT",
+          headers: { "content-type": "application/octet-stream" },
+          body: readRange(fresh.path, c.offset, c.size),
+        });
+        if (res.status >= 300) throw new Error(`chunk PUT ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    const recipe = await api(`/recipes/${file.digest}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        size: file.size,
+        layout: file.layout,
+        chunks: file.chunks.map(({ digest, size }) => ({ digest, size })),
+      }),
+    });
+    if (recipe.status >= 300) throw new Error(`recipe ${recipe.status} ${await recipe.text()}`);
+    acceptedMs = now() - t0;
+    // Counted as stored only once the server has streamed the chunks through DigestStream itself.
+    for (let status = (await recipe.json()).status; status !== "verified"; ) {
+      if (status === "failed") throw new Error("the server's hash of the chunked file failed");
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await (await api(`/recipes/${file.digest}`)).json()).status;
+    }
+  });
+  const pullChunked = await timed(async () => drainHash(await api(`/blobs/${file.digest}`)));
+  if (pullChunked.value.hex !== fresh.hex) throw new Error("chunked pull returned different bytes");
+  // Re-push unchanged: the CLI cuts and hashes the file again, then one check call finds it stored.
+  const repushChunked = await timed(async () => {
+    const again = await chunkFile(fresh.path, fresh.size, boundsFor(16 * MiB));
+    const check = await (await api("/blobs/check", json({ digests: [again.digest] }))).json();
+    if (check.missing.length !== 0) throw new Error("chunked re-push would upload again");
+  });
+  const hashFresh = await timed(() => hashFile(fresh.path));
+  row(
+    `push ${SIZE / MiB} MiB new data in chunks (${file.chunks.length} chunks, ${PARALLEL} parallel PUTs), until verified`,
+    chunkedPush.ms,
+    fresh.size,
+    floorFresh.ms,
+    "bare route → R2 (verified put), same bytes",
+  );
+  row("  of which: chunks + recipe accepted", acceptedMs);
+  row(
+    `  client: cut + hash ${SIZE / MiB} MiB (src/cli/chunk-file.ts)`,
+    cut.ms,
+    fresh.size,
+    hashFresh.ms,
+    "hashing the file",
+  );
+  row(
+    `pull ${SIZE / MiB} MiB chunked (hashed while read)`,
+    pullChunked.ms,
+    fresh.size,
+    floorOut.ms,
+    "bare route ← R2",
+  );
+  row(
+    `re-push ${SIZE / MiB} MiB chunked unchanged (cut + hash + one check)`,
+    repushChunked.ms,
+    undefined,
+    hashFresh.ms,
+    "hashing the file",
+  );
+
+  // R2 operations per GiB (counted from the code paths, not sampled): a chunk costs one HEAD (class B)
+  // and one verified PUT (class A) on push, one GET (class B) for the server's whole-file hash;
+  // replication of a Production version adds a replica HEAD + PUT and a primary GET per chunk; an
+  // uncached pull is one GET per chunk. Multipart: create + parts + complete + the verified publish
+  // PUT (class A), two GETs of the staged object and a HEAD (class B).
+  const perGiB = (n) => (n * 1024 * MiB) / SIZE;
+  const chunks = perGiB(file.chunks.length);
+  const parts = perGiB(push.value.part_count);
+  const ops = {
+    chunked_push: { class_a: chunks, class_b: 2 * chunks },
+    chunked_replication: { class_a: chunks, class_b: 2 * chunks },
+    chunked_pull_uncached: { class_a: 0, class_b: chunks },
+    multipart_push: { class_a: parts + 3, class_b: 3 },
+  };
+  const usd = ({ class_a, class_b }) =>
+    round((class_a / 1e6) * PRICE.classAPerMillion + (class_b / 1e6) * PRICE.classBPerMillion, 6);
+  r2Ops = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, { ...v, usd_per_gib: usd(v) }]));
+  r2Ops.storage_usd_per_gib_month = round((1024 * MiB * PRICE.storageGbMonth) / 1e9, 6);
+  r2Ops.prices = PRICE;
+
   row("plain file copy (baseline)", copy.ms, big.size);
   row("SHA-256 of the file (baseline)", hashing.ms, big.size);
 
@@ -259,6 +378,7 @@ try {
     small_mib: SMALL / MiB,
     parallel: PARALLEL,
     rows,
+    r2_operations_per_gib: r2Ops,
   };
   console.log(JSON.stringify(result, null, 2));
   console.log();

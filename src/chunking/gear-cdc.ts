@@ -21,10 +21,15 @@ const GEAR = (() => {
   return table;
 })();
 
-/** A mask with `bits` one-bits spread over the high half of a 32-bit word. */
+/**
+ * A mask with `bits` distinct one-bits, high bits first: every other bit from the top for the first 16,
+ * then the bits in between. (Until issue 16's second round the positions wrapped after 16, so a mask
+ * never had more than 16 distinct bits and a 4 MiB average came out as min + 64 KiB: ~1 MiB chunks, four
+ * times the R2 operations. Masks of up to 16 bits, as the tests' small bounds use, are unchanged.)
+ */
 function mask(bits: number): number {
   let m = 0;
-  for (let i = 0; i < bits; i++) m |= 1 << (31 - ((i * 2) % 32));
+  for (let i = 0; i < bits; i++) m |= 1 << (i < 16 ? 31 - i * 2 : 30 - (i - 16) * 2);
   return m >>> 0;
 }
 

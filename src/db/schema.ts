@@ -609,3 +609,20 @@ export const fileChunks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.fileHex, t.idx] }), index("file_chunks_chunk_idx").on(t.chunkHex)],
 );
+
+// --- issue 16: second copies (BLOBS_REPLICA) and the scrub (migrations/0018) ---
+
+/** An object (chunk or single blob) the replica bucket holds a copy of, verified by R2 on write. */
+export const replicaObjects = sqliteTable("replica_objects", {
+  hex: text("hex").primaryKey(),
+  size: integer("size").notNull(),
+  copiedAt: integer("copied_at").notNull(),
+  checkedAt: integer("checked_at"),
+});
+
+/** Where the scrub's rotating sample resumes: the last object hex it checked (one row, id 1). */
+export const scrubCursor = sqliteTable("scrub_cursor", {
+  id: integer("id").primaryKey(),
+  afterHex: text("after_hex").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

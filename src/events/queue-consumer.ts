@@ -9,6 +9,7 @@
 import { createDb } from "../db/client";
 import { markDead } from "../db/repos/deliveries-repo";
 import { markUnsent } from "../db/repos/outbox-repo";
+import { replicateAfter } from "../jobs/replicate";
 import { attemptDelivery, type DeliveryMessage } from "./deliver";
 import type { EventEnvelope } from "./envelope";
 import { fanOut } from "./fan-out";
@@ -51,6 +52,8 @@ export async function consumeEvents(batch: MessageBatch<EventEnvelope>, env: Env
   for (const message of messages) {
     try {
       await fanOut(env, message.body);
+      // Issue 16: a version that may now serve gets its second copy (idempotent, so a retry is safe).
+      await replicateAfter(env, message.body);
       message.ack();
     } catch (error) {
       console.warn(`event ${message.body.id} fan-out failed (attempt ${message.attempts})`, error);

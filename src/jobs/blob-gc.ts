@@ -13,6 +13,7 @@ import {
   unmark,
 } from "../db/repos/blob-gc-repo";
 import { chunkIsReferenced, dropRecipesUsing, referencedChunkHexes } from "../db/repos/recipes-repo";
+import { forgetReplica } from "../db/repos/replica-repo";
 import { type BlobGcPlan, planBlobGc, type StoredBlob } from "../domain/blob-gc-plan";
 import { deleteBlob } from "../storage/blob-gc-store";
 
@@ -62,6 +63,7 @@ export async function collectBlobs(
       if (!(await claimMark(db, blob.hex, marks.get(blob.hex) ?? opts.now))) continue;
       await deleteBlob(env, blob.hex);
       await dropRecipesUsing(db, blob.hex);
+      await forgetReplica(db, blob.hex);
       unmarked.push(blob.hex);
       result.deleted.push(describe(blob));
       result.bytesFreed += blob.size;

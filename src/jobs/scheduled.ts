@@ -2,6 +2,7 @@
 import { sweepOutbox } from "./outbox-sweep";
 import { runRetention } from "./retention";
 import { stepRollouts } from "./rollout-steps";
+import { runScrub, SCRUB_CRON } from "./scrub";
 import { sweepVerification } from "./verify-files";
 
 export const FREQUENT_CRON = "*/5 * * * *";
@@ -29,5 +30,6 @@ export async function runScheduled(
     });
     results.retention = { id: run.id, archived: run.archived, purged: run.purged, freed: run.bytes_freed };
   }
+  if (controller.cron === SCRUB_CRON) results.scrub = await runScrub(env, now);
   return results;
 }

@@ -8,6 +8,8 @@ import { pendingFilesOf, pendingVersions, stalePendingRecipes } from "../db/repo
 import { ledgerFor } from "../ledger/ledger-client";
 import type { ChangeContext } from "../ledger/ledger-types";
 import { type VerifyMessage, verifyRecipe } from "../storage/chunked-files";
+import { replicateModel } from "./replicate";
+import { scrubObject } from "./scrub";
 
 export const VERIFY_QUEUE = "registry-verify";
 
@@ -23,6 +25,15 @@ async function settle(env: Env, model: string, version: number, now: number): Pr
 }
 
 async function handle(env: Env, body: VerifyMessage, now: number): Promise<boolean> {
+  // Two copies of what serves (src/jobs/replicate.ts, src/jobs/scrub.ts) share this queue.
+  if (body.kind === "replicate-model") {
+    await replicateModel(env, body.model, now);
+    return true;
+  }
+  if (body.kind === "scrub-object") {
+    await scrubObject(env, body.hex, now);
+    return true;
+  }
   if (body.kind === "settle-version") {
     // Deferred recipes are hashed when a version needs them (or by the cron sweep).
     for (const hex of await pendingFilesOf(createDb(env.DB), body.model, body.version)) {

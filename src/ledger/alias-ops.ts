@@ -72,6 +72,14 @@ export async function decideSetAlias(
   const refusal = protectedRefusal ?? rollout;
   if (refusal) return refusal;
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
+  // Issue 16: an alias is what nodes resolve and serve; a version the server has not verified whole
+  // (or whose files failed) must never be reachable through one.
+  if (target.status === "PENDING_REGISTRATION" || target.status === "FAILED_REGISTRATION") {
+    return fail(
+      "VERSION_NOT_READY",
+      `version ${input.version} is ${target.status}; only a version whose files are verified can take an alias`,
+    );
+  }
   if (input.ifMatch !== undefined && !etagMatches(input.ifMatch, await currentEtag(db, model, input.alias))) {
     return fail(
       "PRECONDITION_FAILED",

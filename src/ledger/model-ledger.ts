@@ -63,6 +63,7 @@ import {
   decidePromoteRollout,
   decideStartRollout,
 } from "./rollout-ops";
+import { decideStorageRepair, type StorageRepair } from "./storage-ops";
 import { decideCreatePrincipal, decideCreateToken, decideRevokeToken, type TokenDraft } from "./token-ops";
 import { decideSettleVerification } from "./verification-ops";
 import {
@@ -521,10 +522,14 @@ export class ModelLedger extends DurableObject<Env> {
     );
   }
 
-  /** The model from the writer's head state, or from D1 on a cold start / after a fencing failure. */
   /** A model's policy from the writer's head state (read from D1 once until the head is dropped). */
   readonly #policyOf = (db: Db, modelId: string) =>
     this.#writer.headPolicy(modelId, () => readPolicy(db, modelId));
+
+  /** Records a storage repair (or loss) found by the scrub; runs on the system ledger instance. */
+  recordStorageRepair(repair: StorageRepair, ctx: ChangeContext): Promise<LedgerResult<StorageRepair>> {
+    return this.#change(ctx, async (now) => decideStorageRepair(this.#db, repair, now));
+  }
 
   async #withModel<T>(name: string, decide: (model: ModelRow) => Promise<LedgerResult<Change<T>>>) {
     let model = this.#writer.cachedModel(name);

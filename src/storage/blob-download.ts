@@ -7,9 +7,10 @@ import { ARTIFACT_LIMITS, blobEtag } from "../domain/artifacts";
 import { parseRange } from "../domain/byte-range";
 import { etagMatches } from "../domain/etags";
 import { ApiError } from "../lib/problem";
-import { blobCacheKey, blobKey } from "./blob-keys";
+import { blobCacheKey } from "./blob-keys";
 import { serveChunkedFile } from "./chunked-download";
 import { answer, baseHeaders, type ServeOptions, unsatisfiable } from "./download-response";
+import { type Copy, headBlob, readBlob } from "./replica";
 
 export type { ServeOptions } from "./download-response";
 
@@ -52,30 +53,50 @@ export async function serveBlob(env: Env, hex: string, opts: ServeOptions): Prom
   return serveFromR2(env, hex, opts, wanted);
 }
 
+/**
+ * The primary copy, else a chunked file of that digest, else the replica (issue 16): a chunked file
+ * has no single object, so looking for its recipe before the replica keeps the replica out of its path.
+ */
 async function serveFromR2(
   env: Env,
   hex: string,
   opts: ServeOptions,
   wanted: string | null,
 ): Promise<Response> {
-  const notFound = () => new ApiError("BLOB_NOT_FOUND", `no blob sha256:${hex}`);
+  return (
+    (await serveCopy(env, hex, opts, wanted, "primary")) ??
+    (await serveChunkedFile(env, hex, opts, wanted)) ??
+    (await serveCopy(env, hex, opts, wanted, "replica")) ??
+    Promise.reject(new ApiError("BLOB_NOT_FOUND", `no blob sha256:${hex}`))
+  );
+}
+
+/** Serves one copy's object, or null when that copy is missing or does not hold its digest. */
+async function serveCopy(
+  env: Env,
+  hex: string,
+  opts: ServeOptions,
+  wanted: string | null,
+  copy: Copy,
+): Promise<Response | null> {
+  const read = { copies: [copy], afterPrimary: copy === "replica" } as const;
   if (wanted !== null || opts.method === "HEAD") {
-    const head = await env.BLOBS.head(blobKey(hex));
-    if (!head) return (await serveChunkedFile(env, hex, opts, wanted)) ?? Promise.reject(notFound());
+    const head = await headBlob(env, hex, [copy]);
+    if (!head) return null;
     const range = parseRange(wanted, head.size);
     if (range.kind === "unsatisfiable") return unsatisfiable(head.size, range.reason, opts.requestId);
     if (opts.method === "HEAD")
       return answer(hex, opts, head.size, null, range.kind === "partial" ? range : undefined);
     if (range.kind === "partial") {
-      const object = await env.BLOBS.get(blobKey(hex), {
+      const object = await readBlob(env, hex, {
+        ...read,
         range: { offset: range.offset, length: range.length },
       });
-      if (!object) throw notFound();
-      return answer(hex, opts, head.size, object.body, range);
+      return object ? answer(hex, opts, head.size, object.body, range) : null;
     }
   }
-  const object = await env.BLOBS.get(blobKey(hex));
-  if (!object) return (await serveChunkedFile(env, hex, opts, wanted)) ?? Promise.reject(notFound());
+  const object = await readBlob(env, hex, read);
+  if (!object) return null;
   let body: ReadableStream = object.body;
   if (opts.waitUntil && object.size <= ARTIFACT_LIMITS.maxCachedBytes) {
     const [forClient, forCache] = body.tee();

@@ -3,7 +3,8 @@
  * decision which ones is made in src/domain/blob-gc-plan.ts and re-checked by src/jobs/blob-gc.ts.
  */
 import type { StoredBlob } from "../domain/blob-gc-plan";
-import { blobCacheKey, blobKey, stagingKey } from "./blob-keys";
+import { blobCacheKey, stagingKey } from "./blob-keys";
+import { deleteBothCopies } from "./replica";
 
 const BLOB_PREFIX = "blobs/sha256/";
 
@@ -25,9 +26,9 @@ export async function listStoredBlobs(env: Env): Promise<StoredBlob[]> {
   return out;
 }
 
-/** Deletes a blob from R2 and this location's edge cache. */
+/** Deletes a blob from R2 (both copies, issue 16) and this location's edge cache. */
 export async function deleteBlob(env: Env, hex: string): Promise<void> {
-  await env.BLOBS.delete(blobKey(hex));
+  await deleteBothCopies(env, hex);
   await caches.default.delete(blobCacheKey(hex)).catch(() => false);
 }
 

@@ -19,8 +19,8 @@ import { digestHex } from "../domain/artifacts";
 import { toHex } from "../lib/crypto";
 import { ApiError, type FieldError } from "../lib/problem";
 import type { RecipeView } from "../schemas/recipes";
-import { blobKey } from "./blob-keys";
 import { blobSize, mapLimited } from "./blobs";
+import { readBlob } from "./replica";
 
 export interface RecipeInput {
   hex: string;
@@ -42,7 +42,10 @@ export interface RecipeOutcome {
 /** What the verify queue carries (docs/storage.md). */
 export type VerifyMessage =
   | { kind: "verify-file"; hex: string }
-  | { kind: "settle-version"; model: string; version: number };
+  | { kind: "settle-version"; model: string; version: number }
+  // Two copies of what serves: copy a model's serving objects to the replica; re-hash and repair one.
+  | { kind: "replicate-model"; model: string }
+  | { kind: "scrub-object"; hex: string };
 
 function withOffsets(chunks: RecipeInput["chunks"]): RecipeChunk[] {
   let offset = 0;
@@ -144,14 +147,13 @@ export async function registerRecipe(
   return answer(status, true);
 }
 
-/** Reads one chunk's bytes from R2, or null when the object is gone. */
+/** Reads one chunk's bytes (the replica's when the primary copy is gone or bad), or null. */
 export async function readChunk(
   env: Env,
   hex: string,
   range?: { offset: number; length: number },
 ): Promise<ReadableStream<Uint8Array> | null> {
-  const object = await env.BLOBS.get(blobKey(hex), range ? { range } : undefined);
-  return object?.body ?? null;
+  return (await readBlob(env, hex, range ? { range } : {}))?.body ?? null;
 }
 
 /**

@@ -86,6 +86,16 @@ describe("content-defined chunking (FastCDC gear hash)", () => {
     const shared = b.filter((h) => a.has(h)).length;
     expect(shared / b.length).toBeGreaterThan(0.7);
   });
+
+  it("cuts random bytes at about the average the default bounds ask for (4 MiB), not near the minimum", () => {
+    // Masks of more than 16 bits once wrapped onto 16 distinct bits: 4 MiB asked, ~1 MiB cut.
+    const bytes = noise(64 * 1024 * 1024, 7);
+    const c = new GearChunker(DEFAULT_BOUNDS);
+    const cuts = [...c.update(bytes), ...c.finish()];
+    const mean = bytes.length / cuts.length;
+    expect(mean).toBeGreaterThan(0.6 * DEFAULT_BOUNDS.cdcAvg);
+    expect(mean).toBeLessThan(1.6 * DEFAULT_BOUNDS.cdcAvg);
+  });
 });
 
 describe("tensor-aware chunking", () => {

@@ -2,10 +2,10 @@
  * Blob GC bookkeeping (issue #6): which digests remaining versions reference, the GC clock of
  * unreferenced blobs, and multipart uploads nobody has touched for a while.
  */
-import { and, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { ARTIFACTS_PURGED } from "../../domain/retention";
 import { chunkRows, type Db, type Statement } from "../client";
-import { unreferencedBlobs, uploadParts, uploads } from "../schema";
+import { fileChunks, unreferencedBlobs, uploadParts, uploads } from "../schema";
 import type { UploadRow } from "./uploads-repo";
 
 /**
@@ -56,17 +56,25 @@ export function markUnreferenced(db: Db, blobs: { hex: string; size: number }[],
  */
 export function clearGcMarks(db: Db, digests: string[]): Statement[] {
   const hexes = [...new Set(digests.map((d) => d.replace(/^sha256:/, "")))];
+  // Each hex is bound twice: as a whole blob, and as a chunked file whose chunks' marks go too
+  // (issue 16: a chunk lives while any recipe a version names uses it).
   return chunkRows(
     hexes.map((hex) => ({ hex })),
-    1,
-  ).map((chunk) =>
-    db.delete(unreferencedBlobs).where(
-      inArray(
-        unreferencedBlobs.hex,
-        chunk.map((c) => c.hex),
-      ),
-    ),
-  );
+    2,
+  ).map((chunk) => {
+    const list = chunk.map((c) => c.hex);
+    return db
+      .delete(unreferencedBlobs)
+      .where(
+        or(
+          inArray(unreferencedBlobs.hex, list),
+          inArray(
+            unreferencedBlobs.hex,
+            db.select({ hex: fileChunks.chunkHex }).from(fileChunks).where(inArray(fileChunks.fileHex, list)),
+          ),
+        ),
+      );
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
+import { replicaCounts } from "../../db/repos/replica-repo";
 import { storageCounts } from "../../db/repos/storage-repo";
 import { satisfies } from "../../domain/roles";
 import { monthlyStorageUsd, putCostUsd } from "../../domain/storage-cost";
@@ -17,7 +18,10 @@ export const getStorage: Handler<"getStorage"> = async (c) => {
   else if (!satisfies(c.get("actor").role, "admin")) {
     throw new ApiError("PERMISSION_DENIED", "storage across all models needs the admin role; pass ?model=");
   }
-  const counts = await storageCounts(db, model ?? null);
+  const [counts, replica] = await Promise.all([
+    storageCounts(db, model ?? null),
+    replicaCounts(db, model ?? null),
+  ]);
   return c.json(
     {
       model: model ?? null,
@@ -26,7 +30,9 @@ export const getStorage: Handler<"getStorage"> = async (c) => {
         counts.stored_bytes === 0
           ? 1
           : Math.round((counts.logical_bytes / counts.stored_bytes) * 1000) / 1000,
-      estimated_monthly_usd: monthlyStorageUsd(counts.stored_bytes),
+      ...replica,
+      // Issue 16: the replica is billed like the primary; both copies count.
+      estimated_monthly_usd: monthlyStorageUsd(counts.stored_bytes + replica.replica_bytes),
       write_once_usd: putCostUsd(counts.objects),
     },
     200,
