@@ -78,21 +78,14 @@ export async function push(
   const local = await listFiles(root);
   const totalBytes = local.reduce((n, f) => n + f.size, 0);
 
+  // Every file is hashed whole first and checked in one call: an unchanged file (or one the
+  // registry has under another name) costs its hashing and nothing else, chunked or not. Only
+  // files the registry lacks are cut into chunks, which reads them a second time.
   const hashing = createProgress("hashing", totalBytes, options.progress);
   const manifest: (ManifestFile & { source: string })[] = [];
-  const chunked: (ChunkedFile & { source: string })[] = [];
-  const chunkThreshold = options.chunkThreshold;
   try {
     for (const file of local) {
-      const useChunks = chunkThreshold !== null && file.size >= chunkThreshold && file.size > 0;
-      const { digest, size } = useChunks
-        ? await chunkFile(file.source, file.size, boundsFor(options.chunkSize), (n) => hashing.add(n)).then(
-            (f) => {
-              chunked.push({ ...f, source: file.source });
-              return f;
-            },
-          )
-        : await hashFile(file.source, (n) => hashing.add(n));
+      const { digest, size } = await hashFile(file.source, (n) => hashing.add(n));
       manifest.push({
         source: file.source,
         path: file.path,
@@ -110,6 +103,33 @@ export async function push(
     conn,
     manifest.map((f) => f.digest),
   );
+  const chunkThreshold = options.chunkThreshold;
+  const toCut = [
+    ...new Map(
+      manifest
+        .filter(
+          (f) => missing.has(f.digest) && chunkThreshold !== null && f.size >= chunkThreshold && f.size > 0,
+        )
+        .map((f) => [f.digest, f]),
+    ).values(),
+  ];
+  const chunked: (ChunkedFile & { source: string })[] = [];
+  const cutting = createProgress(
+    "chunking",
+    toCut.reduce((n, f) => n + f.size, 0),
+    options.progress,
+  );
+  try {
+    for (const file of toCut) {
+      const cut = await chunkFile(file.source, file.size, boundsFor(options.chunkSize), (n) =>
+        cutting.add(n),
+      );
+      if (cut.digest !== file.digest) throw new Error(`${file.path} changed while being pushed; push again`);
+      chunked.push({ ...cut, source: file.source });
+    }
+  } finally {
+    cutting.stop();
+  }
   // Identical files share a blob: upload each missing digest once.
   const chunkedDigests = new Set(chunked.map((f) => f.digest));
   const toSend = [
