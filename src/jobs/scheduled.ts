@@ -2,6 +2,7 @@
 import { sweepOutbox } from "./outbox-sweep";
 import { runRetention } from "./retention";
 import { stepRollouts } from "./rollout-steps";
+import { flagSilentNodes } from "./silent-nodes";
 import { sweepVerification } from "./verify-files";
 
 export const FREQUENT_CRON = "*/5 * * * *";
@@ -19,6 +20,8 @@ export async function runScheduled(
   // Rollout steps are due by the minute; every trigger looks (issue 18).
   results.rollouts = await stepRollouts(env, now);
   results.verification = await sweepVerification(env, now);
+  // Silent nodes are stale after 10 minutes; a 5-minute trigger flags them within 15 (issue #19).
+  results.silentNodes = await flagSilentNodes(env, now);
   if (controller.cron === DAILY_CRON) {
     const run = await runRetention(env, {
       now,

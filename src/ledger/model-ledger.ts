@@ -36,6 +36,7 @@ import { decideCancelRequest, decideRequestApproval, decideVote } from "./approv
 import { ChangeWriter, type Decide } from "./change-writer";
 import { decideRegisterDataset } from "./dataset-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
+import { decideMarkStale, decideResolveStale, type StaleOutcome } from "./deployment-stale-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { decideImportVersion, type ImportResult } from "./import-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
@@ -388,15 +389,39 @@ export class ModelLedger extends DurableObject<Env> {
    * plain heartbeats itself; see src/ledger/deployment-report.ts). Judged again here on fresh state:
    * an edge writes heartbeat + episode + audit entry + `deployment.drift` event in one batch.
    */
-  reportDeployment(
+  async reportDeployment(
     name: string,
     report: DeploymentReport,
     ctx: ChangeContext,
   ): Promise<LedgerResult<DeploymentView>> {
+    // A node back from silence first closes its stale episode (issue #19): its own audit entry and
+    // event, apart from any drift edge the same report makes, which is judged next on fresh state.
+    const back = await this.#change(ctx, (now) =>
+      this.#withModel(name, (m) =>
+        decideResolveStale(this.#db, m, reportRow(m, report, ctx.actor.name, now)),
+      ),
+    );
+    if (!back.ok) return back;
     return this.#change(ctx, (now) =>
       this.#withModel(name, (m) =>
         decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now),
       ),
+    );
+  }
+
+  /**
+   * Opens a silent node's `stale` episode if it is still silent at `asOf` and none is open (issue
+   * #19). Called by the cron (src/jobs/silent-nodes.ts), never by a route.
+   */
+  markNodeStale(
+    name: string,
+    nodeId: string,
+    asOf: number,
+    staleAfterSeconds: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<StaleOutcome>> {
+    return this.#change(ctx, () =>
+      this.#withModel(name, (m) => decideMarkStale(this.#db, m, nodeId, asOf, staleAfterSeconds)),
     );
   }
 
