@@ -464,6 +464,37 @@ export class ModelLedger extends DurableObject<Env> {
     );
   }
 
+  /**
+   * Carries out several of a retention run's actions on this model in one call (issue #19): one
+   * Durable Object subrequest per model and chunk instead of one per action, so a run's cap is not
+   * spent on RPCs. Each action is still its own change (fresh per-version re-check, own audit entry
+   * and event, own result), group-committed with the others. Grouping is safe: acting on one version
+   * never protects another. The job sends a version's purge only once its archive is committed (a
+   * later call), so a purge is always decided on an Archived version.
+   */
+  applyRetention(
+    name: string,
+    actions: { kind: "archive" | "purge"; version: number; reason: string }[],
+    asOf: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<LedgerResult<RetentionActionResult>[]>> {
+    const results = Promise.all(
+      actions.map((a) =>
+        this.#change(
+          { ...ctx, reason: a.reason },
+          (now) =>
+            this.#withVersion(name, a.version, (m, v) =>
+              a.kind === "archive"
+                ? decideRetentionArchive(this.#db, m, v, asOf, now)
+                : decidePurgeArtifacts(this.#db, m, v, asOf, now),
+            ),
+          { group: true },
+        ).catch((error: unknown) => fail("INTERNAL", String(error))),
+      ),
+    );
+    return results.then((value) => ({ ok: true, value }));
+  }
+
   // ---- progressive rollouts (issue 18): start, step, finish, and the guards' rollback ----
 
   startRollout(
