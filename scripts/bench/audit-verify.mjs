@@ -10,13 +10,13 @@
 //     copy of the D1 file, same canonical JSON, node:crypto), and reading the rows alone.
 // Prints JSON, then a Markdown table. Progress bars go to stderr.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import canonicalize from "canonicalize";
 import { startRegistry } from "../lib/registry-server.mjs";
-import { markdownTable, now, progress, round, workerdRssMiB } from "./lib/measure.mjs";
+import { markdownTable, now, progress, round, workerdPids, workerdRssMiB } from "./lib/measure.mjs";
 import { openCopyOfD1 } from "./lib/sqlite-baseline.mjs";
 
 const { values: args } = parseArgs({
@@ -57,6 +57,24 @@ const entryHash = (r) =>
       prev_hash: r.prev_hash,
     }),
   );
+
+/**
+ * workerd's resident memory split (MiB): anonymous (heaps, caches it allocated) and file-backed
+ * (pages of files it maps, such as the D1 SQLite file it reads, which the kernel can drop).
+ */
+function workerdRssSplit() {
+  const total = { anon: 0, file: 0 };
+  for (const pid of workerdPids()) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      total.anon += Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      total.file += Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // the process ended between listing and reading: nothing to count
+    }
+  }
+  return { anon: round(total.anon / 1024, 1), file: round(total.file / 1024, 1) };
+}
 
 async function call(registry, path, init = {}) {
   const res = await fetch(`${registry.url}/api/v1${path}`, {
@@ -132,7 +150,9 @@ let result;
 try {
   await call(registry, `/models/${name}/audit/verify?max_entries=1`); // warm: DO, D1, code paths
   const rssBefore = workerdRssMiB();
+  const splitBefore = workerdRssSplit();
   let rssPeak = rssBefore ?? 0;
+  let anonPeak = splitBefore.anon;
   let pages = 0;
   let cursor;
   let last;
@@ -145,10 +165,12 @@ try {
     cursor = last.cursor;
     bar.update(last.entries);
     rssPeak = Math.max(rssPeak, workerdRssMiB() ?? 0);
+    anonPeak = Math.max(anonPeak, workerdRssSplit().anon);
   } while (!last.complete);
   const seconds = (now() - started) / 1000;
   bar.stop();
   const rssAfter = workerdRssMiB();
+  const splitAfter = workerdRssSplit();
   if (!last.ok || last.entries !== total || last.head !== prev)
     throw new Error(`verification did not reach the seeded head: ${JSON.stringify(last)}`);
 
@@ -211,6 +233,8 @@ try {
     pages,
     seed_seconds: round(seedSeconds, 1),
     workerd_rss_mib: { before: rssBefore, peak: rssPeak, after: rssAfter },
+    workerd_rss_anon_mib: { before: splitBefore.anon, peak: anonPeak, after: splitAfter.anon },
+    workerd_rss_file_mib: { before: splitBefore.file, after: splitAfter.file },
     projection_1m_seconds: round((seconds * 1_000_000) / total, 1),
     rows,
   };
@@ -223,5 +247,5 @@ try {
 console.log(JSON.stringify(result, null, 2));
 console.log(`\n${markdownTable(rows, ["figure", "entries_per_s", "seconds", "endpoint_x"])}\n`);
 console.log(
-  `${result.entries} entries in ${result.pages} pages of ${result.page_entries}; workerd RSS ${result.workerd_rss_mib.before} MiB before, ${result.workerd_rss_mib.peak} MiB peak, ${result.workerd_rss_mib.after} MiB after.`,
+  `${result.entries} entries in ${result.pages} pages of ${result.page_entries}; workerd RSS ${result.workerd_rss_mib.before} MiB before, ${result.workerd_rss_mib.peak} MiB peak, ${result.workerd_rss_mib.after} MiB after (anonymous ${result.workerd_rss_anon_mib.before} → peak ${result.workerd_rss_anon_mib.peak}; file-backed ${result.workerd_rss_file_mib.before} → ${result.workerd_rss_file_mib.after}).`,
 );
