@@ -81,7 +81,7 @@ async function realRuns() {
 
 describe("retention at scale", () => {
   it("drains a 10,000-version backlog across capped runs, candidates first, protected versions intact", {
-    timeout: 900_000,
+    timeout: 2_400_000,
   }, async () => {
     const name = uniqueName("backlog");
     const child = uniqueName("child");
