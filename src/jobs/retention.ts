@@ -82,11 +82,13 @@ async function execute(env: Env, model: string, actions: RetentionAction[], opts
 }
 
 /**
- * The most archive/purge actions one run carries out (issue #19). Each is one Durable Object call
- * from the cron's invocation, i.e. one subrequest (Workers Paid: 10,000 per invocation, 1,000 on
- * older plans; Free: 50), plus the ledger's D1 batch; measured locally at a few ms each. 500 keeps
- * a run to a few seconds and half the older paid subrequest budget, leaving the rest to blob GC's
- * R2 listing and deletes. Deployments on the Free plan set `RETENTION_MAX_ACTIONS_PER_RUN` lower.
+ * The most archive/purge actions one run carries out (issue #19). The actions go to each model's
+ * ledger ACTIONS_PER_CALL at a time, one subrequest per call (Workers Paid: 10,000 per invocation,
+ * 1,000 on older plans; Free: 50), but each is still its own D1 batch share with audit entry and
+ * event, and the ledger's time is what a run spends: measured locally at tens of ms per action on a
+ * loaded machine. 500 keeps a run's ledger time well under the 15-minute wall clock a cron gets and
+ * its subrequests far below any plan's limit, leaving room for blob GC's R2 listing and deletes.
+ * Deployments on the Free plan, or with slow ledgers, set `RETENTION_MAX_ACTIONS_PER_RUN` lower.
  */
 export const DEFAULT_MAX_ACTIONS_PER_RUN = 500;
 
