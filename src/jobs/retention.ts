@@ -86,8 +86,9 @@ async function execute(env: Env, model: string, actions: RetentionAction[], opts
  * ledger ACTIONS_PER_CALL at a time, one subrequest per call (Workers Paid: 10,000 per invocation,
  * 1,000 on older plans; Free: 50), but each is still its own D1 batch share with audit entry and
  * event, and the ledger's time is what a run spends: measured locally at tens of ms per action on a
- * loaded machine. 500 keeps a run's ledger time well under the 15-minute wall clock a cron gets and
- * its subrequests far below any plan's limit, leaving room for blob GC's R2 listing and deletes.
+ * loaded machine. 500 keeps a run to seconds or tens of seconds of waiting on ledgers (little CPU in
+ * the cron's own invocation) and its subrequests far below any paid plan's limit, leaving room for
+ * blob GC's R2 listing and deletes; the 5-minute trigger takes up the rest.
  * Deployments on the Free plan, or with slow ledgers, set `RETENTION_MAX_ACTIONS_PER_RUN` lower.
  */
 export const DEFAULT_MAX_ACTIONS_PER_RUN = 500;
