@@ -2307,6 +2307,7 @@ export interface paths {
             parameters: {
                 query?: {
                     dry_run?: "true" | "false";
+                    max_actions?: number;
                 };
                 header?: never;
                 path?: never;
@@ -10932,6 +10933,8 @@ export interface components {
                 reportedAt: number;
                 reportedBy: string;
                 runningSince: number;
+                /** @default null */
+                staleSince?: number | null;
                 /** @enum {string} */
                 status: "loaded" | "loading" | "failed";
                 version: number;
@@ -11285,6 +11288,13 @@ export interface components {
             reason: string;
             version: number;
         };
+        RetentionBacklog: {
+            candidates: number;
+            deferred: number;
+            max_actions: number;
+            planned: number;
+            runs_needed: number;
+        };
         RetentionPolicy: {
             archive_after_days: number | null;
             is_default: boolean;
@@ -11321,6 +11331,7 @@ export interface components {
             actions: components["schemas"]["RetentionAction"][];
             actor: string;
             archived: number;
+            backlog: components["schemas"]["RetentionBacklog"];
             blobs: {
                 digest: string;
                 reason: string;
@@ -11549,13 +11560,16 @@ export interface components {
             chunks: number;
             /** @description logical_bytes / stored_bytes */
             dedup_ratio: number;
-            /** @description stored_bytes at R2's $0.015 per GB-month */
+            /** @description stored_bytes + replica_bytes at R2's $0.015 per GB-month */
             estimated_monthly_usd: number;
             files: number;
             /** @description Every remaining version's files, as clients see them */
             logical_bytes: number;
             model: string | null;
             objects: number;
+            /** @description Bytes of the second copies in BLOBS_REPLICA (objects of Production or protected-alias versions) */
+            replica_bytes: number;
+            replica_objects: number;
             /** @description Distinct R2 objects those files use, each once */
             stored_bytes: number;
             versions: number;

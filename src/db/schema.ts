@@ -417,10 +417,13 @@ export const deployments = sqliteTable(
     driftEpisodes: integer("drift_episodes").notNull().default(0),
     /** Health the node reported with its latest report (issue 18, 0013): metric name → number. */
     metrics: text("metrics", { mode: "json" }).$type<Record<string, number>>(),
+    // issue #19 (0019): the open `stale` episode of a silent node (null = none), ModelLedger only.
+    staleSince: integer("stale_since"),
   },
   (t) => [
     primaryKey({ columns: [t.modelId, t.nodeId] }),
     index("deployments_reported_idx").on(t.modelId, t.reportedAt),
+    index("deployments_silent_idx").on(t.reportedAt).where(sql`stale_since IS NULL`), // issue #19
   ],
 );
 

@@ -8,6 +8,7 @@
  * archived by this plan is therefore also purged by it when the purge grace is 0.
  */
 import type { Stage } from "./lifecycle";
+import { VALIDATION_TAG } from "./policy";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -78,7 +79,7 @@ export interface RetentionAction {
 /** Why a version must not be touched, or null when the policy may act on it. */
 export function protectionOf(
   v: VersionFacts,
-  model: ModelFacts,
+  model: Pick<ModelFacts, "previousProductionVersion">,
   policy: RetentionPolicy,
   newest: number[],
 ): Protection | null {
@@ -104,33 +105,48 @@ export function newestVersions(model: ModelFacts, keepLast: number): number[] {
 }
 
 export function planModel(model: ModelFacts, policy: RetentionPolicy, now: number): RetentionAction[] {
-  const actions: RetentionAction[] = [];
   const newest = newestVersions(model, policy.keep_last);
+  return [...model.versions]
+    .sort((a, b) => a.version - b.version)
+    .flatMap((v) => planVersion(v, model, policy, newest, now));
+}
+
+/**
+ * The actions for one version (issue #19: the ledger's per-action re-check plans only the version
+ * it acts on, so an action costs O(1) reads instead of re-reading a model of 10,000 versions).
+ * `newest` needs only to say whether this version is among the keep_last highest.
+ */
+export function planVersion(
+  v: VersionFacts,
+  model: Pick<ModelFacts, "name" | "previousProductionVersion">,
+  policy: RetentionPolicy,
+  newest: number[],
+  now: number,
+): RetentionAction[] {
+  const actions: RetentionAction[] = [];
   const archiveMs = policy.archive_after_days === null ? null : policy.archive_after_days * DAY_MS;
   const purgeMs = policy.purge_after_days === null ? null : policy.purge_after_days * DAY_MS;
-  for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
-    if (v.status === ARTIFACTS_PURGED || protectionOf(v, model, policy, newest) !== null) continue;
-    let stage = v.stage;
-    let archivedSince = v.updatedAt;
-    // Clamped at 0: the ledger stamps rows with its own clock, which may run a little ahead of `now`.
-    if (stage === "None" && archiveMs !== null && Math.max(0, now - v.createdAt) >= archiveMs) {
-      actions.push({
-        kind: "archive",
-        model: model.name,
-        version: v.version,
-        reason: `registered ${days(Math.max(0, now - v.createdAt))} day(s) ago, policy archives unprotected versions after ${policy.archive_after_days}`,
-      });
-      stage = "Archived";
-      archivedSince = now;
-    }
-    if (stage === "Archived" && purgeMs !== null && Math.max(0, now - archivedSince) >= purgeMs) {
-      actions.push({
-        kind: "purge",
-        model: model.name,
-        version: v.version,
-        reason: `archived for ${days(Math.max(0, now - archivedSince))} day(s), policy purges artifacts after ${policy.purge_after_days}`,
-      });
-    }
+  if (v.status === ARTIFACTS_PURGED || protectionOf(v, model, policy, newest) !== null) return actions;
+  let stage = v.stage;
+  let archivedSince = v.updatedAt;
+  // Clamped at 0: the ledger stamps rows with its own clock, which may run a little ahead of `now`.
+  if (stage === "None" && archiveMs !== null && Math.max(0, now - v.createdAt) >= archiveMs) {
+    actions.push({
+      kind: "archive",
+      model: model.name,
+      version: v.version,
+      reason: `registered ${days(Math.max(0, now - v.createdAt))} day(s) ago, policy archives unprotected versions after ${policy.archive_after_days}`,
+    });
+    stage = "Archived";
+    archivedSince = now;
+  }
+  if (stage === "Archived" && purgeMs !== null && Math.max(0, now - archivedSince) >= purgeMs) {
+    actions.push({
+      kind: "purge",
+      model: model.name,
+      version: v.version,
+      reason: `archived for ${days(Math.max(0, now - archivedSince))} day(s), policy purges artifacts after ${policy.purge_after_days}`,
+    });
   }
   return actions;
 }
@@ -138,4 +154,35 @@ export function planModel(model: ModelFacts, policy: RetentionPolicy, now: numbe
 /** True when `plan` (fresh) still contains exactly this action: the ledger's re-check. */
 export function stillPlanned(plan: RetentionAction[], kind: RetentionAction["kind"], version: number) {
   return plan.find((a) => a.kind === kind && a.version === version) ?? null;
+}
+
+// ---- issue #19: retention at scale ----
+
+/** The tag registration gates put on a version that failed them with `on_fail: "tag"`. */
+export function isCandidate(v: Pick<VersionFacts, "tags">): boolean {
+  return v.tags[VALIDATION_TAG] === "candidate";
+}
+
+export interface RunBudget<A> {
+  /** What this run carries out, candidates first. */
+  now: A[];
+  /** Planned actions left for later runs. */
+  deferred: number;
+  /** Runs the whole planned backlog needs at this cap (this one included); 0 when nothing is planned. */
+  runsNeeded: number;
+}
+
+/**
+ * Cuts a run's plan to at most `maxActions`, versions tagged `candidate` first (they failed the
+ * registration gates, so they are the first to go), otherwise in plan order. The sort is stable, so
+ * a version's purge stays after its archive. The rest waits for the next run, which plans again.
+ */
+export function budgetRun<A extends { candidate: boolean }>(planned: A[], maxActions: number): RunBudget<A> {
+  const ordered = [...planned].sort((a, b) => Number(b.candidate) - Number(a.candidate));
+  const now = ordered.slice(0, maxActions);
+  return {
+    now,
+    deferred: planned.length - now.length,
+    runsNeeded: Math.ceil(planned.length / Math.max(1, maxActions)),
+  };
 }

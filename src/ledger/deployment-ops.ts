@@ -66,6 +66,8 @@ export async function judgeReport(db: Db, model: ModelRow, row: ReportRow) {
   return {
     reason,
     open: existing?.drift ?? null,
+    /** When the node's `stale` episode (issue #19) opened; its report closes it, through the ledger. */
+    staleSince: existing?.staleSince ?? null,
     seen,
     transition: driftTransition(existing?.drift ?? null, reason),
     canaryOf: canary ? rollout : undefined,

@@ -37,10 +37,12 @@ export async function recordDeploymentReport(
   ctx: ChangeContext,
 ): Promise<{ via: "heartbeat" | "ledger"; rolledBack: boolean }> {
   const row = reportRow(model, report, ctx.actor.name, Date.now());
-  const { transition, canaryOf } = await judgeReport(db, model, row);
-  if (transition === null) await commitBatch(db, [upsertReport(db, row)]);
+  const { transition, staleSince, canaryOf } = await judgeReport(db, model, row);
+  // A node back from silence closes its stale episode (issue #19): a model change, so the ledger.
+  const edge = transition !== null || staleSince !== null;
+  if (!edge) await commitBatch(db, [upsertReport(db, row)]);
   else unwrap(await ledgerFor(env, model.name).reportDeployment(model.name, report, ctx));
-  const via = transition === null ? "heartbeat" : "ledger";
+  const via = edge ? "ledger" : "heartbeat";
   if (!canaryOf || report.metrics === undefined || report.version !== canaryOf.version) {
     return { via, rolledBack: false };
   }

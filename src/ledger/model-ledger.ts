@@ -37,6 +37,7 @@ import { decideCancelRequest, decideRequestApproval, decideVote } from "./approv
 import { ChangeWriter, type Decide } from "./change-writer";
 import { decideRegisterDataset } from "./dataset-ops";
 import { decideReportDeployment, reportRow } from "./deployment-ops";
+import { decideMarkStale, decideResolveStale, type StaleOutcome } from "./deployment-stale-ops";
 import { decideRollback, decideSignOff, decideTransition } from "./governance-ops";
 import { decideImportVersion, type ImportResult } from "./import-ops";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
@@ -392,15 +393,39 @@ export class ModelLedger extends DurableObject<Env> {
    * plain heartbeats itself; see src/ledger/deployment-report.ts). Judged again here on fresh state:
    * an edge writes heartbeat + episode + audit entry + `deployment.drift` event in one batch.
    */
-  reportDeployment(
+  async reportDeployment(
     name: string,
     report: DeploymentReport,
     ctx: ChangeContext,
   ): Promise<LedgerResult<DeploymentView>> {
+    // A node back from silence first closes its stale episode (issue #19): its own audit entry and
+    // event, apart from any drift edge the same report makes, which is judged next on fresh state.
+    const back = await this.#change(ctx, (now) =>
+      this.#withModel(name, (m) =>
+        decideResolveStale(this.#db, m, reportRow(m, report, ctx.actor.name, now)),
+      ),
+    );
+    if (!back.ok) return back;
     return this.#change(ctx, (now) =>
       this.#withModel(name, (m) =>
         decideReportDeployment(this.#db, m, reportRow(m, report, ctx.actor.name, now), now),
       ),
+    );
+  }
+
+  /**
+   * Opens a silent node's `stale` episode if it is still silent at `asOf` and none is open (issue
+   * #19). Called by the cron (src/jobs/silent-nodes.ts), never by a route.
+   */
+  markNodeStale(
+    name: string,
+    nodeId: string,
+    asOf: number,
+    staleAfterSeconds: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<StaleOutcome>> {
+    return this.#change(ctx, () =>
+      this.#withModel(name, (m) => decideMarkStale(this.#db, m, nodeId, asOf, staleAfterSeconds)),
     );
   }
 
@@ -441,6 +466,37 @@ export class ModelLedger extends DurableObject<Env> {
     return this.#change(ctx, (now) =>
       this.#withVersion(name, version, (m, v) => decidePurgeArtifacts(this.#db, m, v, asOf, now)),
     );
+  }
+
+  /**
+   * Carries out several of a retention run's actions on this model in one call (issue #19): one
+   * Durable Object subrequest per model and chunk instead of one per action, so a run's cap is not
+   * spent on RPCs. Each action is still its own change (fresh per-version re-check, own audit entry
+   * and event, own result), group-committed with the others. Grouping is safe: acting on one version
+   * never protects another. The job sends a version's purge only once its archive is committed (a
+   * later call), so a purge is always decided on an Archived version.
+   */
+  applyRetention(
+    name: string,
+    actions: { kind: "archive" | "purge"; version: number; reason: string }[],
+    asOf: number,
+    ctx: ChangeContext,
+  ): Promise<LedgerResult<LedgerResult<RetentionActionResult>[]>> {
+    const results = Promise.all(
+      actions.map((a) =>
+        this.#change(
+          { ...ctx, reason: a.reason },
+          (now) =>
+            this.#withVersion(name, a.version, (m, v) =>
+              a.kind === "archive"
+                ? decideRetentionArchive(this.#db, m, v, asOf, now)
+                : decidePurgeArtifacts(this.#db, m, v, asOf, now),
+            ),
+          { group: true },
+        ).catch((error: unknown) => fail("INTERNAL", String(error))),
+      ),
+    );
+    return results.then((value) => ({ ok: true, value }));
   }
 
   // ---- progressive rollouts (issue 18): start, step, finish, and the guards' rollback ----

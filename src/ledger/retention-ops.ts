@@ -9,14 +9,14 @@ import { markUnreferenced } from "../db/repos/blob-gc-repo";
 import type { ModelRow } from "../db/repos/models-repo";
 import {
   markArtifactsPurged,
-  readModelFacts,
   readRetentionPolicy,
+  readVersionFacts,
   upsertRetentionPolicy,
 } from "../db/repos/retention-repo";
 import { setStage } from "../db/repos/stages-repo";
 import type { VersionRow } from "../db/repos/versions-repo";
 import { digestHex } from "../domain/artifacts";
-import { ARTIFACTS_PURGED, planModel, type RetentionPolicy, stillPlanned } from "../domain/retention";
+import { ARTIFACTS_PURGED, planVersion, type RetentionPolicy, stillPlanned } from "../domain/retention";
 import type { RetentionPolicyView } from "../schemas/retention";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
@@ -57,10 +57,24 @@ export async function decideSetRetention(
   };
 }
 
-/** The fresh plan's entry for this action, or a refusal saying the version is no longer eligible. */
+/**
+ * The fresh plan's entry for this action, or a refusal saying the version is no longer eligible.
+ * Plans this one version only (issue #19): the same rules as the run's whole-model plan, at O(1)
+ * reads, so a run's cost per action does not grow with the model's size.
+ */
 async function replan(db: Db, model: ModelRow, kind: "archive" | "purge", version: number, asOf: number) {
   const policy = await readRetentionPolicy(db, model.id);
-  const action = stillPlanned(planModel(await readModelFacts(db, model), policy, asOf), kind, version);
+  const read = await readVersionFacts(db, model, version, policy.keep_last);
+  const plan = read
+    ? planVersion(
+        read.facts,
+        { name: model.name, previousProductionVersion: model.previousProductionVersion },
+        policy,
+        read.newest,
+        asOf,
+      )
+    : [];
+  const action = stillPlanned(plan, kind, version);
   return (
     action ??
     fail("RETENTION_NOT_ELIGIBLE", `version ${model.name}/${version} is not eligible to ${kind} any more`)

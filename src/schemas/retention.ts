@@ -41,6 +41,26 @@ export const RetentionActionSchema = z
   })
   .openapi("RetentionAction");
 
+/**
+ * What the policies planned at the start of the run, and how much of it this run carries out
+ * (issue #19): one run acts on at most `max_actions` versions, candidates first; the rest waits for
+ * the next run (the next daily cron tick, or another admin run), which plans again on fresh state.
+ */
+export const RetentionBacklogSchema = z
+  .object({
+    /** Archive and purge actions the policies call for now, across all models. */
+    planned: z.number().int(),
+    /** The per-run cap: `max_actions`, else `RETENTION_MAX_ACTIONS_PER_RUN`, else 500. */
+    max_actions: z.number().int(),
+    /** Planned actions this run leaves for later runs. */
+    deferred: z.number().int(),
+    /** Runs the planned backlog needs at this cap, this one included (0: nothing to do). */
+    runs_needed: z.number().int(),
+    /** Planned actions on versions tagged `candidate` by the registration gates: they go first. */
+    candidates: z.number().int(),
+  })
+  .openapi("RetentionBacklog");
+
 export const RetentionRunSchema = z
   .object({
     id: z.string(),
@@ -65,6 +85,8 @@ export const RetentionRunSchema = z
     uploads: z.array(z.object({ id: z.string(), digest: z.string(), reason: z.string() })),
     /** Unreferenced blobs seen for the first time: their grace period starts with this run. */
     blobs_marked: z.number().int(),
+    // issue #19: retention at scale.
+    backlog: RetentionBacklogSchema,
   })
   .openapi("RetentionRun");
 export type RetentionRunView = z.infer<typeof RetentionRunSchema>;
@@ -75,6 +97,14 @@ export const RunQuerySchema = z.object({
     .default("false")
     .transform((v) => v === "true")
     .openapi({ param: { name: "dry_run", in: "query" }, example: "true" }),
+  /** issue #19: this run's action cap, instead of RETENTION_MAX_ACTIONS_PER_RUN (default 500). */
+  max_actions: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .openapi({ param: { name: "max_actions", in: "query" }, example: 500 }),
 });
 
 export const RunsQuerySchema = z.object({

@@ -104,6 +104,8 @@ const DeploymentRowSchema = z.strictObject({
   driftSince: Ms.nullable(),
   driftEpisodes: z.number().int().min(0),
   metrics: z.record(z.string(), z.number()).nullable(),
+  // Issue 19: an open silent-node episode; archives from before it carry none.
+  staleSince: Ms.nullable().default(null),
 });
 
 export const ModelSnapshotSchema = z

@@ -138,10 +138,11 @@ describe("a retention run", () => {
     )
       .bind(name)
       .all<{ type: string; envelope: string }>();
+    // A run sends a model's archives first, then the purges of what it archived (issue #19).
     expect(rows.results.map((r) => `${r.type}:${JSON.parse(r.envelope).version}`)).toEqual([
       "model_version.archived:7",
-      "model_version.artifacts_purged:7",
       "model_version.archived:8",
+      "model_version.artifacts_purged:7",
       "model_version.artifacts_purged:8",
     ]);
     const verify = await api("GET", `/api/v1/models/${name}/audit/verify`);

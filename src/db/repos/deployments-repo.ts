@@ -17,7 +17,13 @@ import { activeRollouts } from "./rollouts-repo";
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type ReportRow = Omit<
   DeploymentRow,
-  "runningSince" | "previousVersion" | "previousManifestDigest" | "drift" | "driftSince" | "driftEpisodes"
+  | "runningSince"
+  | "previousVersion"
+  | "previousManifestDigest"
+  | "drift"
+  | "driftSince"
+  | "driftEpisodes"
+  | "staleSince"
 >;
 
 /**

@@ -2,12 +2,13 @@
  * Retention (issue #6): policies, the facts the planner needs about a model, and run summaries.
  * Reads for jobs and routes; statement builders for the ModelLedger (the only writer of policies).
  */
-import { desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import {
   ARTIFACTS_PURGED,
   DEFAULT_RETENTION,
   type ModelFacts,
   type RetentionPolicy,
+  type VersionFacts,
 } from "../../domain/retention";
 import type { RetentionRunView } from "../../schemas/retention";
 import { type Db, iso, type Statement } from "../client";
@@ -97,6 +98,45 @@ export async function readModelFacts(db: Db, model: ModelRow): Promise<ModelFact
   };
 }
 
+/**
+ * One version's facts and whether keep_last protects it (issue #19): the ledger's per-action re-check
+ * reads this instead of the whole model, so acting on a model of 10,000 versions costs O(1) reads
+ * per action. Same columns as `readModelFacts`; `newer` counts the versions above it.
+ */
+export async function readVersionFacts(
+  db: Db,
+  model: ModelRow,
+  version: number,
+  keepLast: number,
+): Promise<{ facts: VersionFacts; newest: number[] } | null> {
+  const r = await db
+    .select({
+      ...factColumns,
+      newer: sql<number>`(select count(*) from model_versions n where n.model_id = model_versions.model_id and n.version > model_versions.version)`,
+    })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(modelVersions.modelId, model.id), eq(modelVersions.version, version)))
+    .get();
+  if (!r) return null;
+  return {
+    facts: {
+      version: r.version,
+      stage: r.stage,
+      status: r.status,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      needsReview: Boolean(r.needsReview),
+      pendingApproval: Boolean(r.pending),
+      isParent: Boolean(r.isParent),
+      tags: JSON.parse(r.tags) as Record<string, string>,
+      // No version above it: it is the highest, which `latest` names.
+      aliases: [...(JSON.parse(r.aliases) as string[]), ...(r.newer === 0 ? ["latest"] : [])],
+    },
+    newest: r.newer < keepLast ? [r.version] : [],
+  };
+}
+
 export async function listRetentionRuns(db: Db, limit: number, before?: number): Promise<RetentionRunRow[]> {
   return db
     .select()
@@ -107,7 +147,32 @@ export async function listRetentionRuns(db: Db, limit: number, before?: number):
     .all();
 }
 
-type RunDetails = Pick<RetentionRunView, "actions" | "blobs" | "uploads" | "blobs_marked">;
+/**
+ * Whether the latest real (not dry) run left planned actions for later (issue #19): the frequent
+ * cron trigger then runs retention again, so a backlog drains tick by tick rather than day by day.
+ */
+export async function backlogPending(db: Db): Promise<boolean> {
+  const row = await db
+    .select({ details: retentionRuns.details })
+    .from(retentionRuns)
+    .where(eq(retentionRuns.dryRun, false))
+    .orderBy(desc(retentionRuns.startedAt), desc(retentionRuns.id))
+    .limit(1)
+    .get();
+  const backlog = (row?.details as Partial<RunDetails> | undefined)?.backlog;
+  return (backlog?.deferred ?? 0) > 0;
+}
+
+type RunDetails = Pick<RetentionRunView, "actions" | "blobs" | "uploads" | "blobs_marked" | "backlog">;
+
+/** Runs stored before issue #19 carry no backlog: they acted on everything they planned. */
+const NO_BACKLOG = (view: Pick<RetentionRunView, "archived" | "purged">): RetentionRunView["backlog"] => ({
+  planned: view.archived + view.purged,
+  max_actions: 0,
+  deferred: 0,
+  runs_needed: view.archived + view.purged > 0 ? 1 : 0,
+  candidates: 0,
+});
 
 export async function insertRetentionRun(
   db: Db,
@@ -120,6 +185,7 @@ export async function insertRetentionRun(
     blobs: view.blobs,
     uploads: view.uploads,
     blobs_marked: view.blobs_marked,
+    backlog: view.backlog,
   };
   await db
     .insert(retentionRuns)
@@ -163,6 +229,9 @@ export function toRunView(row: RetentionRunRow): RetentionRunView {
     bytes_freed: row.bytesFreed,
     bytes_after: row.bytesAfter,
     ...(row.details as unknown as RunDetails),
+    backlog:
+      (row.details as unknown as Partial<RunDetails>).backlog ??
+      NO_BACKLOG({ archived: row.archived, purged: row.purged }),
   };
 }
 

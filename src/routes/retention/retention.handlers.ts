@@ -28,11 +28,12 @@ export const setRetention: Handler<"setRetention"> = async (c) => {
 };
 
 export const runRetention: Handler<"runRetention"> = async (c) => {
-  const { dry_run } = c.req.valid("query");
+  const { dry_run, max_actions } = c.req.valid("query");
   const actor = c.get("actor");
   const run = await runRetentionJob(c.env, {
     now: Date.now(),
     dryRun: dry_run,
+    maxActions: max_actions,
     trigger: "admin",
     actor: { id: actor.id, name: actor.name },
     requestId: c.get("requestId"),
