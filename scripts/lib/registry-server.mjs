@@ -53,14 +53,17 @@ export function migrate(stateDir) {
 }
 
 /**
- * @param {{ port?: number, stateDir?: string, outDir?: string, token?: string, build?: boolean, crons?: boolean, quiet?: boolean, logRequests?: boolean }} options
+ * @param {{ port?: number, stateDir?: string, outDir?: string, token?: string, build?: boolean, crons?: boolean, quiet?: boolean, logRequests?: boolean, inspectorPort?: number }} options
  *   port 0 picks a free port; outDir (default dist/) lets parallel runs build without clobbering each other.
+ *   inspectorPort (or REGISTRY_INSPECTOR_PORT, issue 13) opens the V8 inspector of the workerd
+ *   isolates on 127.0.0.1 (targets at /json); off by default, it is for heap snapshots only.
  */
 export async function startRegistry(options = {}) {
   const port = options.port ?? Number(process.env.PORT ?? 8787);
   const stateDir = resolve(ROOT, options.stateDir ?? process.env.REGISTRY_STATE_DIR ?? ".wrangler/state");
   const token = options.token ?? adminToken();
   const outDir = resolve(ROOT, options.outDir ?? "dist");
+  const inspectorPort = options.inspectorPort ?? Number(process.env.REGISTRY_INSPECTOR_PORT ?? 0);
   if (options.build !== false) build(outDir);
   migrate(stateDir);
 
@@ -81,7 +84,7 @@ export async function startRegistry(options = {}) {
       host: "127.0.0.1",
       cf: false, // offline: do not fetch Request.cf from the internet
       port,
-      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+      ...(inspectorPort ? { inspectorPort } : {}),
       resourcePersistencePath: join(stateDir, "v3"),
       log: new Log(options.quiet ? LogLevel.WARN : LogLevel.INFO),
       // A request log line costs a loopback round trip from workerd to Node on every request
