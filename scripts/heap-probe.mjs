@@ -4,13 +4,13 @@
 // (Runtime.getHeapUsage, after a forced GC) beside workerd's RSS, and takes a heap snapshot of every
 // inspector target. Prints the snapshots' self size by constructor, before → after, biggest growth
 // first. A flat JS heap under a growing RSS means the growth is native (workerd, SQLite, D1/R2 sims).
-import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { workerdPids } from "./bench/lib/measure.mjs";
 import { startRegistry } from "./lib/registry-server.mjs";
+import { ok, prepareSoakMix } from "./lib/soak-mix.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -126,13 +126,6 @@ function byConstructor(snapshot) {
   return groups;
 }
 
-async function ok(res) {
-  const body = await res.arrayBuffer();
-  if (res.status >= 400)
-    throw new Error(`${res.url}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
-  return body;
-}
-
 const registry = await startRegistry({
   port: 0,
   stateDir: mkdtempSync(join(tmpdir(), "heap-state-")),
@@ -143,49 +136,8 @@ const registry = await startRegistry({
   inspectorPort: INSPECTOR,
 });
 try {
-  // The soak's data and mix (scripts/soak.mjs).
-  const admin = { authorization: `Bearer ${registry.token}`, "content-type": "application/json" };
-  const { token } = await (
-    await fetch(`${registry.url}/api/v1/tokens`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ name: "heap", role: "admin" }),
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const call = (method, path, body) =>
-    fetch(`${registry.url}${path}`, { method, headers, body: body && JSON.stringify(body) }).then(ok);
-  const blob = randomBytes(64 * 1024);
-  const digest = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
-  await fetch(`${registry.url}/api/v1/blobs/${digest}`, {
-    method: "PUT",
-    headers: { authorization: headers.authorization, "content-type": "application/octet-stream" },
-    body: blob,
-  }).then(ok);
-  const names = Array.from({ length: 20 }, (_, i) => `soak-${i}`);
-  const files = [{ path: "model.bin", digest, size: blob.length }];
-  for (const name of names) {
-    await call("POST", "/api/v1/models", { name });
-    for (let v = 1; v <= 3; v++) await call("POST", `/api/v1/models/${name}/versions`, { files });
-    await call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 2 });
-  }
-  const etags = new Map();
-  const mix = async (i) => {
-    const name = names[i % names.length];
-    const kind = i % 10;
-    if (kind < 4) return call("GET", `/api/v1/models/${name}/aliases/champion`);
-    if (kind < 7) {
-      const res = await fetch(`${registry.url}/api/v1/models/${name}/resolve?alias=champion`, {
-        headers: { ...headers, ...(etags.has(name) ? { "if-none-match": etags.get(name) } : {}) },
-      });
-      await ok(res);
-      if (res.status === 200) etags.set(name, res.headers.get("etag"));
-      return;
-    }
-    if (kind === 7) return call("POST", `/api/v1/models/${name}/versions`, { files });
-    if (kind === 8) return call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 1 + (i % 3) });
-    return fetch(`${registry.url}/api/v1/blobs/${digest}`, { headers }).then(ok);
-  };
+  // The soak's data and mix (scripts/lib/soak-mix.mjs).
+  const { mix, call, names, digest, headers } = await prepareSoakMix(registry.url, registry.token, "heap");
   const drive = async (from, count) => {
     let next = from;
     const end = from + count;

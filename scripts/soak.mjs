@@ -4,7 +4,6 @@
 // mixed load: alias reads, resolve polls answered 304, registrations, alias moves, blob GETs.
 // workerd RSS is sampled as the load runs. Bounded by --requests AND --minutes, whichever ends first
 // (the report says how many requests ran). Prints JSON, then a Markdown table.
-import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { parseArgs } from "node:util";
 import { startBareWorker } from "./bench/lib/bare-worker.mjs";
 import { markdownTable, progress, round, workerdPids } from "./bench/lib/measure.mjs";
 import { startRegistry } from "./lib/registry-server.mjs";
+import { ok, prepareSoakMix } from "./lib/soak-mix.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -76,13 +76,6 @@ function plateau(run) {
   };
 }
 
-async function ok(res) {
-  const body = await res.arrayBuffer();
-  if (res.status >= 400)
-    throw new Error(`${res.url}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
-  return body;
-}
-
 const started = Date.now();
 // 1. The bare Worker's plateau under as many requests.
 const bare = await startBareWorker();
@@ -106,53 +99,7 @@ const registry = await startRegistry({
 });
 let run;
 try {
-  const admin = { authorization: `Bearer ${registry.token}`, "content-type": "application/json" };
-  const { token } = await (
-    await fetch(`${registry.url}/api/v1/tokens`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ name: "soak", role: "admin" }),
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const call = (method, path, body, extra = {}) =>
-    fetch(`${registry.url}${path}`, {
-      method,
-      headers: { ...headers, ...extra },
-      body: body && JSON.stringify(body),
-    }).then(ok);
-  const blob = randomBytes(64 * 1024);
-  const digest = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
-  await fetch(`${registry.url}/api/v1/blobs/${digest}`, {
-    method: "PUT",
-    headers: { authorization: headers.authorization, "content-type": "application/octet-stream" },
-    body: blob,
-  }).then(ok);
-  const names = Array.from({ length: 20 }, (_, i) => `soak-${i}`);
-  const files = [{ path: "model.bin", digest, size: blob.length }];
-  for (const name of names) {
-    await call("POST", "/api/v1/models", { name });
-    for (let v = 1; v <= 3; v++) await call("POST", `/api/v1/models/${name}/versions`, { files });
-    await call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 2 });
-  }
-  const etags = new Map();
-  // The mix: 40% alias reads, 30% resolve polls (304 once seen), 10% registrations, 10% alias moves, 10% blob GETs.
-  const mix = async (i) => {
-    const name = names[i % names.length];
-    const kind = i % 10;
-    if (kind < 4) return call("GET", `/api/v1/models/${name}/aliases/champion`);
-    if (kind < 7) {
-      const res = await fetch(`${registry.url}/api/v1/models/${name}/resolve?alias=champion`, {
-        headers: { ...headers, ...(etags.has(name) ? { "if-none-match": etags.get(name) } : {}) },
-      });
-      await ok(res);
-      if (res.status === 200) etags.set(name, res.headers.get("etag"));
-      return;
-    }
-    if (kind === 7) return call("POST", `/api/v1/models/${name}/versions`, { files });
-    if (kind === 8) return call("PUT", `/api/v1/models/${name}/aliases/champion`, { version: 1 + (i % 3) });
-    return fetch(`${registry.url}/api/v1/blobs/${digest}`, { headers }).then(ok);
-  };
+  const { mix } = await prepareSoakMix(registry.url, registry.token, "soak");
   run = await drive("registry (mixed)", REQUESTS, DEADLINE_MS - (Date.now() - started), workerdPids(), mix);
 } finally {
   await registry.stop();

@@ -68,6 +68,33 @@ const factColumns = {
   isParent: sql<number>`exists (select 1 from model_versions c where c.parent_model = ${models.name} and c.parent_version = model_versions.version)`,
 };
 
+/** A row of `factColumns` as D1 returns it. */
+type FactRow = Pick<
+  VersionRow,
+  "version" | "stage" | "status" | "createdAt" | "updatedAt" | "needsReview"
+> & {
+  tags: string;
+  aliases: string;
+  pending: number;
+  isParent: number;
+};
+
+/** A row of `factColumns` as the planner sees it; `isLatest` adds the virtual `latest` alias. */
+function toFacts(r: FactRow, isLatest: boolean): VersionFacts {
+  return {
+    version: r.version,
+    stage: r.stage,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    needsReview: Boolean(r.needsReview),
+    pendingApproval: Boolean(r.pending),
+    isParent: Boolean(r.isParent),
+    tags: JSON.parse(r.tags) as Record<string, string>,
+    aliases: [...(JSON.parse(r.aliases) as string[]), ...(isLatest ? ["latest"] : [])],
+  };
+}
+
 /**
  * What protects each version of a model. `latest` is a virtual alias of the highest version: it is
  * what `name@latest` serves, so the planner sees it like any other alias.
@@ -83,18 +110,7 @@ export async function readModelFacts(db: Db, model: ModelRow): Promise<ModelFact
   return {
     name: model.name,
     previousProductionVersion: model.previousProductionVersion,
-    versions: rows.map((r) => ({
-      version: r.version,
-      stage: r.stage,
-      status: r.status,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      needsReview: Boolean(r.needsReview),
-      pendingApproval: Boolean(r.pending),
-      isParent: Boolean(r.isParent),
-      tags: JSON.parse(r.tags) as Record<string, string>,
-      aliases: [...(JSON.parse(r.aliases) as string[]), ...(r.version === highest ? ["latest"] : [])],
-    })),
+    versions: rows.map((r) => toFacts(r, r.version === highest)),
   };
 }
 
@@ -120,19 +136,8 @@ export async function readVersionFacts(
     .get();
   if (!r) return null;
   return {
-    facts: {
-      version: r.version,
-      stage: r.stage,
-      status: r.status,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      needsReview: Boolean(r.needsReview),
-      pendingApproval: Boolean(r.pending),
-      isParent: Boolean(r.isParent),
-      tags: JSON.parse(r.tags) as Record<string, string>,
-      // No version above it: it is the highest, which `latest` names.
-      aliases: [...(JSON.parse(r.aliases) as string[]), ...(r.newer === 0 ? ["latest"] : [])],
-    },
+    // No version above it: it is the highest, which `latest` names.
+    facts: toFacts(r, r.newer === 0),
     newest: r.newer < keepLast ? [r.version] : [],
   };
 }
