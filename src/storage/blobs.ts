@@ -25,7 +25,9 @@ const isChecksumError = (error: unknown) =>
  * Stores `body` (exactly `length` bytes) at the content address `hex`, only if its SHA-256 is `hex`.
  * R2 checks the digest itself (`sha256` option) before the object becomes visible, and
  * `etagDoesNotMatch: "*"` makes the put a no-op when the blob exists, so concurrent uploads of the
- * same bytes end with one blob and nothing is ever overwritten.
+ * same bytes end with one blob and nothing is ever overwritten. No HEAD first (issue 16): the
+ * condition already covers an existing blob, and clients ask `/blobs/check` before they send, so a
+ * HEAD per put was one R2 operation and one round trip per chunk for the rare case.
  */
 export async function putVerifiedBlob(
   env: Env,
@@ -35,14 +37,11 @@ export async function putVerifiedBlob(
 ): Promise<BlobWrite> {
   const key = blobKey(hex);
   const digest = `sha256:${hex}`;
-  const existing = await env.BLOBS.head(key);
-  if (existing) {
-    await body.cancel();
-    return { digest, size: existing.size, created: false };
-  }
   // A FixedLengthStream gives R2 the length it needs and fails the put if the body is short or long.
   const fixed = new FixedLengthStream(length);
-  const piping = body.pipeTo(fixed.writable).catch(() => undefined);
+  // Aborted when R2 declines the put (blob already there) without reading the rest of the body.
+  const stop = new AbortController();
+  const piping = body.pipeTo(fixed.writable, { signal: stop.signal }).catch(() => undefined);
   try {
     const stored = await env.BLOBS.put(key, fixed.readable, {
       sha256: hex,
@@ -50,9 +49,11 @@ export async function putVerifiedBlob(
       httpMetadata: { contentType: "application/octet-stream" },
     });
     if (stored) return { digest, size: stored.size, created: true };
+    stop.abort();
     const winner = await env.BLOBS.head(key);
     return { digest, size: winner?.size ?? length, created: false };
   } catch (error) {
+    stop.abort();
     if (isChecksumError(error)) {
       throw new ApiError("DIGEST_MISMATCH", `the bytes do not hash to ${digest}; nothing was stored`);
     }
