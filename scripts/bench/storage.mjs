@@ -156,6 +156,27 @@ function updateShare(s, have, to) {
   return missing / total;
 }
 
+/**
+ * Issue 16 (third round): where the ft-9 → ft-10 download comes from, in shares of ft-10's bytes:
+ * pieces ft-10 shares with the base (base tensors ft-9 had replaced: a node holding only ft-9 must
+ * fetch them back), the file's header piece(s), and the rest (bytes new in ft-10: its retrained
+ * tensors, which no lossless scheme can avoid). The LoRA adapter is a separate file, not counted.
+ */
+function updateBreakdown(s) {
+  const held = new Set((s.files.get("ft-9/model.safetensors") ?? []).map(([d]) => d));
+  const inBase = new Set((s.files.get("base/model.safetensors") ?? []).map(([d]) => d));
+  const want = s.files.get("ft-10/model.safetensors") ?? [];
+  const total = want.reduce((n, [, b]) => n + b, 0);
+  const out = { from_base: 0, header: 0, new_in_ft10: 0 };
+  want.forEach(([d, b], i) => {
+    if (held.has(d)) return;
+    if (inBase.has(d)) out.from_base += b;
+    else if (i === 0) out.header += b;
+    else out.new_in_ft10 += b;
+  });
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, round(v / total, 5)]));
+}
+
 const ideal = stored(schemes.ideal);
 const rows = Object.entries(schemes).map(([name, s]) => {
   const bytes = stored(s);
@@ -172,6 +193,12 @@ const rows = Object.entries(schemes).map(([name, s]) => {
     storage_usd_month: round((bytes / 1e9) * PRICE.storageGbMonth, 4),
     update_ft9_to_ft10_download_share: round(
       updateShare(s, ["ft-9/model.safetensors"], "ft-10/model.safetensors"),
+      4,
+    ),
+    update_ft9_to_ft10_breakdown: updateBreakdown(s),
+    // serve-sync's default `--keep 2`: a node that went ft-8 → ft-9 still holds ft-8's chunks.
+    update_keep2_share: round(
+      updateShare(s, ["ft-8/model.safetensors", "ft-9/model.safetensors"], "ft-10/model.safetensors"),
       4,
     ),
     // A node's chunk cache keeps what it pulled before: the base it started from, then fine-tune 9.
@@ -210,5 +237,6 @@ const table = rows.map((r) => ({
   "R2 objects (puts)": r.objects,
   "ft-9 → ft-10 download": `${round(r.update_ft9_to_ft10_download_share * 100, 1)}%`,
   "… with the base cached too": `${round(r.update_with_base_cached_share * 100, 1)}%`,
+  "… serve-sync --keep 2 (ft-8 and ft-9 cached)": `${round(r.update_keep2_share * 100, 1)}%`,
 }));
 console.log(markdownTable(table, Object.keys(table[0])));
