@@ -284,16 +284,13 @@ export async function searchMlflowModels(db: Db, o: SearchOptions): Promise<Mlfl
 
 /**
  * One MLflow ModelVersion (as `toModelVersion(v, false)` shapes it: no aliases in lists) built by
- * SQLite itself, keys in MLflow's order, `tags` left out when there are none. Issue 13: a search
- * page of 250 versions used to be 1 query + one tags query per 90 rows (run one after another),
- * then a JS record and a JS object per row; now it is ONE query whose rows the handler only joins.
+ * SQLite itself, keys in MLflow's order, tags in insertion order (rowid). Issue 13: a search page of
+ * 250 versions used to be 1 query + one tags query per 90 rows (run one after another), then a JS
+ * record and a JS object per row; now it is ONE query whose rows the handler only joins.
+ * MLflow leaves `tags` out when there are none: the one text `,"tags":[],"run_link":` is cut
+ * (inside a JSON string every `"` is escaped, so no value can contain it).
  */
-function mlflowVersionJson(tags: SQL | undefined) {
-  return sql`json_object('name', ${models.name}, 'version', cast(${modelVersions.version} as text), 'creation_timestamp', ${modelVersions.createdAt}, 'last_updated_timestamp', ${modelVersions.updatedAt}, 'current_stage', ${modelVersions.stage}, 'description', ${modelVersions.description}, 'source', coalesce(${modelVersions.sourceUri}, ''), 'run_id', coalesce(${modelVersions.runId}, ''), 'status', ${modelVersions.status}, ${tags ? sql`'tags', json(${tags}), ` : sql``}'run_link', coalesce(json_extract(${modelVersions.provenance}, '$.run_link'), ''))`;
-}
-
-/** Tags in insertion order (rowid) as MLflow's `[{key, value}]`, '[]' when none. */
-const versionTagsJson = sql`(select json_group_array(json_object('key', t.key, 'value', t.value)) from (select key, value from version_tags t where t.version_id = ${modelVersions.id} order by rowid) t)`;
+const mlflowVersionJson = sql`replace(json_object('name', ${models.name}, 'version', cast(${modelVersions.version} as text), 'creation_timestamp', ${modelVersions.createdAt}, 'last_updated_timestamp', ${modelVersions.updatedAt}, 'current_stage', ${modelVersions.stage}, 'description', ${modelVersions.description}, 'source', coalesce(${modelVersions.sourceUri}, ''), 'run_id', coalesce(${modelVersions.runId}, ''), 'status', ${modelVersions.status}, 'tags', json((select json_group_array(json_object('key', t.key, 'value', t.value)) from (select key, value from version_tags t where t.version_id = ${modelVersions.id} order by rowid) t)), 'run_link', coalesce(json_extract(${modelVersions.provenance}, '$.run_link'), '')), ',"tags":[],"run_link":', ',"run_link":')`;
 
 /**
  * A page of MLflow's search_model_versions as JSON texts, one per version, in order (limit rows at
@@ -333,7 +330,7 @@ export async function searchMlflowVersionsJson(db: Db, o: SearchOptions): Promis
   );
   const rows = await db
     .select({
-      j: sql<string>`case when exists (select 1 from version_tags t where t.version_id = ${modelVersions.id}) then ${mlflowVersionJson(versionTagsJson)} else ${mlflowVersionJson(undefined)} end`,
+      j: sql<string>`${mlflowVersionJson}`,
     })
     .from(page)
     .innerJoin(modelVersions, eq(modelVersions.id, page.pageId))
