@@ -5,7 +5,7 @@
 // Worker on the same runtime gives the floor, and /proc gives workerd CPU time per request.
 // Also keeps the facade-vs-native figures. Prints JSON, then Markdown tables.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     // Smaller runs for a busy machine; the defaults are the issue's workload.
     versions: { type: "string" },
     "search-versions": { type: "string" },
+    // Issue 13 (search): `--only search` seeds --search-versions and times the searches alone.
+    only: { type: "string" },
   },
 });
 const SIZE = args.quick
@@ -30,6 +32,10 @@ const SIZE = args.quick
 if (args.versions) SIZE.versions = Number(args.versions);
 if (args["search-versions"]) SIZE.searchVersions = Number(args["search-versions"]);
 const log = (...m) => console.error(...m);
+const ONLY_SEARCH = args.only === "search";
+if (args.only !== undefined && !ONLY_SEARCH) throw new Error(`--only ${args.only}: only "search" is known`);
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadAtStart = loadavg();
 const PEER = [
   process.env.MLFLOW_PEER,
   resolve(ROOT, "../shared/peers/mlflow"),
@@ -52,6 +58,7 @@ function workload(url, token, label, extra = []) {
       `--search-versions=${SIZE.searchVersions}`,
       `--reads=${SIZE.reads}`,
       `--one-model-clients=${SIZE.oneModel}`,
+      ...(ONLY_SEARCH ? ["--only-search"] : []),
       ...extra,
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 },
@@ -60,17 +67,19 @@ function workload(url, token, label, extra = []) {
 }
 
 // 1. The floor: a bare Worker, 1 client p50 and 8 / 64 clients throughput, CPU per request.
-log("bare Worker (floor)");
-const bare = await startBareWorker();
 let floor;
-try {
-  floor = workload(bare.url, "", "bare", [
-    "--only-reads",
-    "--read-path=/",
-    `--cpu-pids=${workerdPids().join(",")}`,
-  ]);
-} finally {
-  await bare.stop();
+if (!ONLY_SEARCH) {
+  log("bare Worker (floor)");
+  const bare = await startBareWorker();
+  try {
+    floor = workload(bare.url, "", "bare", [
+      "--only-reads",
+      "--read-path=/",
+      `--cpu-pids=${workerdPids().join(",")}`,
+    ]);
+  } finally {
+    await bare.stop();
+  }
 }
 
 // 2. This registry, as `npm start` runs it, with an ordinary (non-bootstrap) API token.
@@ -93,7 +102,8 @@ try {
   });
   const { token } = await created.json();
   log("facade vs native");
-  facade = await facadeVsNative({ url: registry.url, token }, { iterations: SIZE.facade, models: 20 });
+  if (!ONLY_SEARCH)
+    facade = await facadeVsNative({ url: registry.url, token }, { iterations: SIZE.facade, models: 20 });
   ours = workload(registry.url, token, "registry", ["--native", `--cpu-pids=${workerdPids().join(",")}`]);
 } finally {
   await registry.stop();
@@ -112,6 +122,11 @@ try {
   theirs = workload(`http://127.0.0.1:${args["mlflow-port"]}`, "", "mlflow");
 } finally {
   execFileSync("bash", [join(PEER, "stop.sh")], { env: mlflowEnv, stdio: "inherit" });
+}
+
+if (ONLY_SEARCH) {
+  printSearchOnly();
+  process.exit(0);
 }
 
 // Ratios: how many times better we are (throughput ours/theirs; latency theirs/ours).
@@ -213,3 +228,34 @@ console.log(
     "ratio_p50",
   ]),
 );
+
+/** `--only search`: the search rows alone, both columns and the ratio, with the machine's load. */
+function printSearchOnly() {
+  const rows = [
+    ["name + tag, MLflow route", "search_name_tag_1", "search_name_tag_1"],
+    ["name + tags.auc, MLflow route", "search_name_metric_tag_1", "search_name_metric_tag_1"],
+    ["name + tag (ours: native /api/v1)", "search_name_tag_1", "native_search_name_tag_1"],
+    ["name + metric* (ours: native metrics.auc)", "search_name_metric_tag_1", "native_search_name_metric_1"],
+  ].map(([operation, theirsKey, oursKey]) => ({
+    operation: `search versions at ${ours.total_versions}, ${operation}, p50 (ms)`,
+    mlflow: theirs[theirsKey]?.p50_ms,
+    registry: ours[oursKey]?.p50_ms,
+    ratio: round(theirs[theirsKey]?.p50_ms / ours[oursKey]?.p50_ms, 2),
+    target: ">= 5x",
+    registry_cpu_ms_per_req: ours[oursKey]?.cpu_ms_per_req,
+  }));
+  const results = {
+    generated_at: new Date().toISOString(),
+    size: SIZE,
+    load_average: { start: loadAtStart, end: loadavg() },
+    note: "2-core machine shared with other work: compare only ratios within one run",
+    side_by_side: rows,
+    raw: { mlflow: theirs, registry: ours },
+  };
+  if (args.out) writeFileSync(args.out, JSON.stringify(results, null, 2));
+  console.log(JSON.stringify(results, null, 2));
+  console.log();
+  console.log(
+    markdownTable(rows, ["operation", "mlflow", "registry", "ratio", "target", "registry_cpu_ms_per_req"]),
+  );
+}

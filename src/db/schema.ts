@@ -629,3 +629,8 @@ export const scrubCursor = sqliteTable("scrub_cursor", {
   afterHex: text("after_hex").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+// --- issue 13 (search): migrations/0022 adds covering indexes only, no column: version_tags
+// (version_id, key, value), version_params (version_id, key, value), version_metrics (version_id,
+// slice, name, value), named by the filter's EXISTS probes (repos/filter-sql.ts), and
+// model_versions (model_id, version, id).

@@ -28,6 +28,8 @@ p.add_argument("--native", action="store_true", help="also time this registry's 
 p.add_argument("--only-reads", action="store_true", help="bare route: GET --read-path only")
 p.add_argument("--read-path", default="")
 p.add_argument("--one-model-clients", type=int, default=64)
+# Issue 13 (search): seed --search-versions and time the searches only (`bench:mlflow -- --only search`).
+p.add_argument("--only-search", action="store_true", help="skip the write/read phases: seed, then search")
 args = p.parse_args()
 u = urllib.parse.urlparse(args.url)
 PIDS = [int(x) for x in args.cpu_pids.split(",") if x]
@@ -165,6 +167,44 @@ def create_version(name, k):
     })
 
 
+def seed_version(name, k):
+    if not args.native:
+        return create_version(name, k)
+    # This registry's own registration carries metrics (MLflow model versions have none).
+    return client().call("POST", f"/api/v1/models/{name}/versions", {
+        "source": {"uri": f"s3://bench/{name}/{k}", "run_id": f"run{k}"},
+        "tags": {"parity": "even" if k % 2 == 0 else "odd", "auc": f"0.{k % 100:02d}"},
+        "metrics": {"auc": (k % 100) / 100},
+    })
+
+
+def seed_and_search(have, V):
+    # Grow to --search-versions versions (spread over the models), then search.
+    extra = max(0, args.search_versions - have)
+    if extra:
+        log(f"seeding {extra} more versions for search")
+        secs, _, _ = parallel(extra, args.threads, lambda i: seed_version(names[i % len(names)], V + i // len(names)))
+        log(f"seeded in {secs:.1f}s")
+    search = lambda flt: f"{API}/model-versions/search?" + q({"filter": flt, "max_results": "1000"})
+    tag_q = lambda i: search(f"name='{names[i % len(names)]}' AND tags.parity='even'")
+    metric_q = lambda i: search(f"name='{names[i % len(names)]}' AND tags.auc='0.42'")
+    for i in range(20):
+        client().call("GET", tag_q(i))
+    record("search_name_tag_1", 200, 1, lambda i: client().call("GET", tag_q(i)))
+    record("search_name_metric_tag_1", 200, 1, lambda i: client().call("GET", metric_q(i)))
+    if args.native:
+        nq = lambda i: "/api/v1/model-versions?" + q({"filter": f"name = '{names[i % len(names)]}' AND metrics.auc = 0.42"})
+        record("native_search_name_metric_1", 200, 1, lambda i: client().call("GET", nq(i)))
+        nt = lambda i: "/api/v1/model-versions?" + q({"filter": f"name = '{names[i % len(names)]}' AND tags.parity = 'even'", "page_size": "1000"})
+        record("native_search_name_tag_1", 200, 1, lambda i: client().call("GET", nt(i)))
+    out["total_versions"] = have + extra
+    print(json.dumps(out))
+
+
+if args.only_search:
+    seed_and_search(0, 0)
+    sys.exit(0)
+
 # create_model_version, 8 clients on 8 models: client t registers on models t, t+8, ... only.
 per_thread = [[n for j, n in enumerate(names) if j % args.threads == t] for t in range(args.threads)]
 jobs = []
@@ -250,33 +290,5 @@ if args.one_model_clients:
         out["create_one_model_64"] = {"error": str(e)[:300]}
         log("create_one_model_64 failed:", str(e)[:300])
 
-def seed_version(name, k):
-    if not args.native:
-        return create_version(name, k)
-    # This registry's own registration carries metrics (MLflow model versions have none).
-    return client().call("POST", f"/api/v1/models/{name}/versions", {
-        "source": {"uri": f"s3://bench/{name}/{k}", "run_id": f"run{k}"},
-        "tags": {"parity": "even" if k % 2 == 0 else "odd", "auc": f"0.{k % 100:02d}"},
-        "metrics": {"auc": (k % 100) / 100},
-    })
-
-
-# Grow to --search-versions versions (spread over the models), then search.
 have = len(jobs) + (args.one_model_clients * 10 if args.one_model_clients else 0)
-extra = max(0, args.search_versions - have)
-if extra:
-    log(f"seeding {extra} more versions for search")
-    secs, _, _ = parallel(extra, args.threads, lambda i: seed_version(names[i % len(names)], V + i // len(names)))
-    log(f"seeded in {secs:.1f}s")
-search = lambda flt: f"{API}/model-versions/search?" + q({"filter": flt, "max_results": "1000"})
-tag_q = lambda i: search(f"name='{names[i % len(names)]}' AND tags.parity='even'")
-metric_q = lambda i: search(f"name='{names[i % len(names)]}' AND tags.auc='0.42'")
-for i in range(20):
-    client().call("GET", tag_q(i))
-record("search_name_tag_1", 200, 1, lambda i: client().call("GET", tag_q(i)))
-record("search_name_metric_tag_1", 200, 1, lambda i: client().call("GET", metric_q(i)))
-if args.native:
-    nq = lambda i: "/api/v1/model-versions?" + q({"filter": f"name = '{names[i % len(names)]}' AND metrics.auc = 0.42"})
-    record("native_search_name_metric_1", 200, 1, lambda i: client().call("GET", nq(i)))
-out["total_versions"] = have + extra
-print(json.dumps(out))
+seed_and_search(have, V)

@@ -81,6 +81,7 @@ function versionCondition(c: Comparison, drive: boolean): SQL {
         versionTags.versionId,
         sql`${versionTags.key} = ${term.key} and ${compare(versionTags.value, op, value)}`,
         drive,
+        "version_tags_probe_idx",
       );
     case "param":
       return viaIndexTable(
@@ -88,6 +89,7 @@ function versionCondition(c: Comparison, drive: boolean): SQL {
         versionParams.versionId,
         sql`${versionParams.key} = ${term.key} and ${compare(versionParams.value, op, value)}`,
         drive,
+        "version_params_probe_idx",
       );
     case "metric":
       return viaIndexTable(
@@ -95,6 +97,7 @@ function versionCondition(c: Comparison, drive: boolean): SQL {
         versionMetrics.versionId,
         sql`${versionMetrics.name} = ${term.name} and ${versionMetrics.slice} = ${term.slice ? sql`${term.slice}` : sql`''`} and ${compare(versionMetrics.value, op, value)}`,
         drive,
+        "version_metrics_probe_idx",
       );
     case "dataset": {
       const column = {
@@ -122,12 +125,21 @@ function modelCondition(c: Comparison): SQL {
 
 /**
  * A condition on an index table: `id IN (…)` when it drives the search (SQLite starts from the
- * index range), otherwise a correlated EXISTS that probes the table's primary key per row.
+ * index range), otherwise a correlated EXISTS that probes per candidate row. The probe names its
+ * covering index (migrations/0022, issue 13): left alone SQLite takes the primary key, which finds
+ * the row but then reads the table for the value, once per candidate.
  */
-function viaIndexTable(table: SQLiteTable, versionId: SQLiteColumn, condition: SQL, drive: boolean): SQL {
+function viaIndexTable(
+  table: SQLiteTable,
+  versionId: SQLiteColumn,
+  condition: SQL,
+  drive: boolean,
+  probeIndex?: string,
+): SQL {
+  const indexed = probeIndex ? sql.raw(` indexed by ${probeIndex}`) : sql``;
   return drive
     ? sql`${modelVersions.id} in (select ${versionId} from ${table} where ${condition})`
-    : sql`exists (select 1 from ${table} where ${versionId} = ${modelVersions.id} and ${condition})`;
+    : sql`exists (select 1 from ${table}${indexed} where ${versionId} = ${modelVersions.id} and ${condition})`;
 }
 
 /** WHERE condition for a search over model_versions joined with models (undefined = no filter). */

@@ -282,7 +282,23 @@ export async function searchMlflowModels(db: Db, o: SearchOptions): Promise<Mlfl
   return hydrateModels(db, rows);
 }
 
-export async function searchMlflowVersions(db: Db, o: SearchOptions): Promise<MlflowVersionRecord[]> {
+/**
+ * One MLflow ModelVersion (as `toModelVersion(v, false)` shapes it: no aliases in lists) built by
+ * SQLite itself, keys in MLflow's order, tags in insertion order (rowid). Issue 13: a search page of
+ * 250 versions used to be 1 query + one tags query per 90 rows (run one after another), then a JS
+ * record and a JS object per row; now it is ONE query whose rows the handler only joins.
+ * MLflow leaves `tags` out when there are none: the one text `,"tags":[],"run_link":` is cut
+ * (inside a JSON string every `"` is escaped, so no value can contain it).
+ */
+const mlflowVersionJson = sql`replace(json_object('name', ${models.name}, 'version', cast(${modelVersions.version} as text), 'creation_timestamp', ${modelVersions.createdAt}, 'last_updated_timestamp', ${modelVersions.updatedAt}, 'current_stage', ${modelVersions.stage}, 'description', ${modelVersions.description}, 'source', coalesce(${modelVersions.sourceUri}, ''), 'run_id', coalesce(${modelVersions.runId}, ''), 'status', ${modelVersions.status}, 'tags', json((select json_group_array(json_object('key', t.key, 'value', t.value)) from (select key, value from version_tags t where t.version_id = ${modelVersions.id} order by rowid) t)), 'run_link', coalesce(json_extract(${modelVersions.provenance}, '$.run_link'), '')), ',"tags":[],"run_link":', ',"run_link":')`;
+
+/**
+ * A page of MLflow's search_model_versions as JSON texts, one per version, in order (limit rows at
+ * most; ask for one more to learn whether a next page exists). Two steps, like the native search
+ * (search-repo): the inner query filters, sorts and pages ids only, the outer builds JSON for the
+ * page alone, so no row outside the page is ever serialised.
+ */
+export async function searchMlflowVersionsJson(db: Db, o: SearchOptions): Promise<string[]> {
   const columns: Record<string, SQLiteColumn> = {
     name: models.name,
     version_number: modelVersions.version,
@@ -290,15 +306,38 @@ export async function searchMlflowVersions(db: Db, o: SearchOptions): Promise<Ml
     last_updated_timestamp: modelVersions.updatedAt,
   };
   const orderBy = o.order.map(([key, d]) => direction(d)(columns[key] ?? models.name));
-  const rows = await selectVersions(
-    db,
-    and(scopeCondition(models.name, o.scopes), versionFilterSql(o.filter)),
-  )
+  const sortColumns = Object.fromEntries(
+    o.order.map(([key], i) => [`s${i}`, sql`${columns[key] ?? models.name}`.as(`sort_${i}`)]),
+  );
+  const page = db
+    .select({
+      pageId: sql<string>`${modelVersions.id}`.as("page_id"),
+      pageName: sql<string>`${models.name}`.as("page_name"),
+      pageVersion: sql<number>`${modelVersions.version}`.as("page_version"),
+      ...sortColumns,
+    })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(scopeCondition(models.name, o.scopes), versionFilterSql(o.filter)))
     .orderBy(...orderBy, asc(models.name), desc(modelVersions.version))
     .limit(o.limit)
     .offset(o.offset)
+    .as("page");
+  // The outer ORDER BY repeats the inner one on the page's own columns (a subquery's order is not
+  // guaranteed to survive the join).
+  const pageOrder = o.order.map(
+    ([, d], i) => sql`${sql.raw(`"page"."sort_${i}"`)} ${sql.raw(d ? "desc" : "asc")}`,
+  );
+  const rows = await db
+    .select({
+      j: sql<string>`${mlflowVersionJson}`,
+    })
+    .from(page)
+    .innerJoin(modelVersions, eq(modelVersions.id, page.pageId))
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .orderBy(...pageOrder, sql`"page"."page_name" asc`, sql`"page"."page_version" desc`)
     .all();
-  return hydrateVersions(db, rows, false);
+  return rows.map((r) => r.j);
 }
 
 // ---- statement builders for the ModelLedger (the only writer) ----

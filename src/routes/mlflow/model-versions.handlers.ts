@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import { searchMlflowVersions } from "../../db/repos/mlflow-repo";
+import { searchMlflowVersionsJson } from "../../db/repos/mlflow-repo";
 import type { AppEnv } from "../../env";
 import { ledgerFor } from "../../ledger/ledger-client";
 import { parseMlflowFilter } from "../../mlflow/filter";
@@ -100,7 +100,7 @@ export const search: Handler<"search"> = async (c) => {
     "creation_timestamp",
     "last_updated_timestamp",
   ]);
-  const rows = await searchMlflowVersions(createDb(c.env.DB), {
+  const rows = await searchMlflowVersionsJson(createDb(c.env.DB), {
     filter: parseMlflowFilter(q.filter, "versions"),
     // MLflow's default: name ASC, then version DESC.
     order:
@@ -114,14 +114,14 @@ export const search: Handler<"search"> = async (c) => {
     limit: limit + 1,
     scopes: c.get("actor").scopes,
   });
-  const page = rows.slice(0, limit);
-  return c.json(
-    {
-      ...(page.length > 0 ? { model_versions: page.map((v) => toModelVersion(v, false)) } : {}),
-      ...(rows.length > limit ? { next_page_token: encodeOffsetToken(offset + limit) } : {}),
-    },
-    200,
-  );
+  // Each row is already one ModelVersion's JSON (built by SQLite): the body is only joined, never
+  // parsed and serialised again (issue 13). Same keys and order as `toModelVersion(v, false)`.
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
+  const parts: string[] = [];
+  if (page.length > 0) parts.push(`"model_versions":[${page.join(",")}]`);
+  if (rows.length > limit)
+    parts.push(`"next_page_token":${JSON.stringify(encodeOffsetToken(offset + limit))}`);
+  return c.body(`{${parts.join(",")}}`, 200, { "content-type": "application/json" }) as never;
 };
 
 /**
