@@ -72,6 +72,11 @@ export async function startRegistry(options = {}) {
   const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(
     join(ROOT, "wrangler.toml"),
   ).workerOptions;
+  // Issue 13: locally, Miniflare's static-assets emulation puts three more isolates (entry proxy,
+  // router, asset worker) in front of every request, which Cloudflare does not bill to the Worker.
+  // REGISTRY_NO_ASSETS=1 serves the API without them (/docs then lacks its Swagger UI files): a
+  // measuring aid for the bare-route comparison, off by default.
+  if (process.env.REGISTRY_NO_ASSETS === "1") delete workerOptions.assets;
   // Same layout as wrangler (`<state>/v3/d1`, …), so `wrangler d1 … --local --persist-to` sees our data.
   const mf = new Miniflare(
     convertV4MiniflareOptions({

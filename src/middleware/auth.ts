@@ -69,8 +69,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "send a token as 'Authorization: Bearer <token>'");
-  const hash = await sha256Hex(match[1]);
-  const actor = await cachedActor(hash, () => lookupToken(c.env, hash));
+  const secret = match[1];
+  // A cache hit needs no hashing; the hash is computed only to look the token up.
+  const actor = await cachedActor(secret, async () => lookupToken(c.env, await sha256Hex(secret)));
   if (!actor) throw new ApiError("UNAUTHENTICATED", "the token is unknown, revoked or expired");
   c.set("actor", actor);
   return next();

@@ -2,9 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { readAliasView } from "../../db/repos/aliases-repo";
 import { toVersionView } from "../../db/repos/versions-repo";
-import { etagMatches } from "../../domain/etags";
 import type { AppEnv } from "../../env";
-import { cachedAliasRead } from "../../lib/alias-read-cache";
+import { aliasReadResponse, cachedAliasRead } from "../../lib/alias-read-cache";
 import { ApiError } from "../../lib/problem";
 import { moveAlias, deleteAlias as removeAlias } from "../../operations/governance";
 import { assertVisible } from "../context";
@@ -28,20 +27,14 @@ export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("param");
   assertVisible(c, name);
   // Polled: answered from this isolate's memory for up to 1 s (src/lib/alias-read-cache.ts).
-  const found = await cachedAliasRead(
-    "native",
-    name,
-    alias,
-    () => readAliasView(createDb(c.env.DB), name, alias),
-    (read) => read?.version != null && read.etag != null,
-  );
-  if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
-  if (!found.version || !found.etag) {
-    throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
-  }
+  const read = await cachedAliasRead("native", name, alias, async () => {
+    const found = await readAliasView(createDb(c.env.DB), name, alias);
+    if (!found) throw new ApiError("MODEL_NOT_FOUND", `model '${name}' does not exist`);
+    if (!found.version || !found.etag) {
+      throw new ApiError("ALIAS_NOT_FOUND", `model '${name}' has no alias '${alias}'`);
+    }
+    return { body: JSON.stringify(toVersionView(name, found.version)), etag: found.etag };
+  });
   // Pollers revalidate every time (no-cache) and get a bodiless 304 until the alias moves.
-  c.header("etag", found.etag);
-  c.header("cache-control", "private, no-cache");
-  if (etagMatches(c.req.header("if-none-match"), found.etag)) return c.body(null, 304);
-  return c.json(toVersionView(name, found.version), 200);
+  return aliasReadResponse(read, c.req.header("if-none-match"));
 };

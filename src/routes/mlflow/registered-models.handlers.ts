@@ -9,7 +9,7 @@ import { findModelRow } from "../../db/repos/models-repo";
 import { inScope } from "../../domain/scopes";
 import type { AppEnv } from "../../env";
 import { ledgerFor } from "../../ledger/ledger-client";
-import { cachedAliasRead } from "../../lib/alias-read-cache";
+import { aliasReadResponse, cachedAliasRead } from "../../lib/alias-read-cache";
 import { aliasNotFound, MlflowError, modelNotFound } from "../../mlflow/errors";
 import { parseMlflowFilter } from "../../mlflow/filter";
 import { decodeOffsetToken, encodeOffsetToken, maxResults, parseOrderBy } from "../../mlflow/paging";
@@ -139,15 +139,14 @@ export const getAlias: Handler<"getAlias"> = async (c) => {
   const { name, alias } = c.req.valid("query");
   assertVisible(c, name);
   // Polled: answered from this isolate's memory for up to 1 s (src/lib/alias-read-cache.ts).
-  const found = await cachedAliasRead(
-    "mlflow",
-    name,
-    alias,
-    () => readMlflowVersionByAlias(createDb(c.env.DB), name, alias),
-    (read) => read?.version != null,
-  );
-  if (!found) throw modelNotFound(name);
-  // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE (recorded), not 404.
-  if (!found.version) throw aliasNotFound(alias);
-  return c.json({ model_version: toModelVersion(found.version, true) }, 200);
+  const read = await cachedAliasRead("mlflow", name, alias, async () => {
+    const found = await readMlflowVersionByAlias(createDb(c.env.DB), name, alias);
+    if (!found) throw modelNotFound(name);
+    // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE (recorded), not 404.
+    if (!found.version) throw aliasNotFound(alias);
+    return { body: JSON.stringify({ model_version: toModelVersion(found.version, true) }) };
+  });
+  // The body is c.json's text for that value, serialized once when read; the typed-response
+  // wrapper only exists for c.json's return type.
+  return aliasReadResponse(read, undefined) as never;
 };
