@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { Cron } from "croner";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { staticAssets } from "./static-assets.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -72,11 +73,15 @@ export async function startRegistry(options = {}) {
   const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(
     join(ROOT, "wrangler.toml"),
   ).workerOptions;
-  // Issue 13: locally, Miniflare's static-assets emulation puts three more isolates (entry proxy,
-  // router, asset worker) in front of every request, which Cloudflare does not bill to the Worker.
-  // REGISTRY_NO_ASSETS=1 serves the API without them (/docs then lacks its Swagger UI files): a
-  // measuring aid for the bare-route comparison, off by default.
-  if (process.env.REGISTRY_NO_ASSETS === "1") delete workerOptions.assets;
+  // Issue 13: Miniflare's static-assets emulation puts three isolates (proxy, router, asset worker)
+  // in front of every request, which Cloudflare does not bill to the Worker. Locally the Worker gets
+  // its ASSETS binding from Node instead (scripts/lib/static-assets.mjs), so API requests meet only
+  // our Worker. REGISTRY_ASSETS_LAYER=1 keeps Miniflare's layers (to compare the two).
+  const assetsDir = workerOptions.assets?.directory ?? join(ROOT, "public");
+  if (process.env.REGISTRY_ASSETS_LAYER !== "1") {
+    delete workerOptions.assets;
+    workerOptions.serviceBindings = { ...workerOptions.serviceBindings, ASSETS: staticAssets(assetsDir) };
+  }
   // Same layout as wrangler (`<state>/v3/d1`, …), so `wrangler d1 … --local --persist-to` sees our data.
   const mf = new Miniflare(
     convertV4MiniflareOptions({

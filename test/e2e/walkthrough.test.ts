@@ -18,7 +18,16 @@ describe("the real server (npm start) over HTTP", () => {
     expect(docs).not.toMatch(/https?:\/\//);
     const asset = await fetch(`${registry.url}/docs/assets/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/^text\/javascript/);
     expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    // The assets come through the Worker's ASSETS binding (no asset layer in front of the API): a
+    // missing file or an escape attempt is our problem+json 404, never a file outside public/.
+    for (const path of ["/docs/assets/nope.js", "/docs/assets/..%2F..%2Fpackage.json"]) {
+      const missing = await fetch(`${registry.url}${path}`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get("content-type")).toContain("application/problem+json");
+      await missing.arrayBuffer();
+    }
     const doc = (await (await fetch(`${registry.url}/openapi.json`)).json()) as { openapi: string };
     expect(doc.openapi).toBe("3.1.0");
     const validator = new Validator();

@@ -21,4 +21,10 @@ export const metaRouter = createRouter()
   .openapi(health, async (c) => {
     return c.json({ status: "ok" as const, d1: await d1Reachable(c.env.DB) }, 200);
   })
-  .get("/docs", (c) => c.html(DOCS_HTML));
+  .get("/docs", (c) => c.html(DOCS_HTML))
+  // On Cloudflare the asset layer answers these before the Worker runs; this route serves them when
+  // it does not (`npm start` leaves Miniflare's asset layers out: scripts/lib/registry-server.mjs).
+  .get("/docs/assets/:file", async (c) => {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    return asset.status === 404 ? c.notFound() : asset;
+  });
