@@ -63,7 +63,9 @@ function writerFor(name: string) {
         const m = await model();
         const row = await findVersionViewRow(db, m.id, version);
         if (!row) throw new Error("no version");
-        return decideTransition(db, m, row, { to, comment: "", kind: "transition" }, ctx(i), now);
+        // An admin's promotion without an approval is a fast-track (the default policy asks one).
+        const kind = to === "Production" ? "fast_track" : "transition";
+        return decideTransition(db, m, row, { to, comment: "group", kind }, ctx(i), now);
       },
       { group: true },
     );
@@ -189,22 +191,27 @@ describe("group commit of alias moves and stage transitions", () => {
     expect(await auditVerifies(name)).toBe(true);
   });
 
-  it("over HTTP: concurrent MLflow promotions leave one Production, answered with their own stage", async () => {
+  it("over HTTP: concurrent fast-track promotions leave one Production; MLflow moves answer their stage", async () => {
     const { name, id } = await modelWith("ghttp", 5);
     const move = (version: number, stage: string) =>
       api("POST", "/api/2.0/mlflow/model-versions/transition-stage", {
         body: { name, version: String(version), stage, archive_existing_versions: false },
       });
-    expect((await Promise.all(oneTo(5).map((v) => move(v, "Staging")))).map((r) => r.status)).toEqual(
-      Array(5).fill(200),
-    );
-    const replies = await Promise.all(oneTo(5).map((v) => move(v, "Production")));
-    expect(replies.map((r) => r.status)).toEqual(Array(5).fill(200));
-    for (const r of replies) {
+    const staged = await Promise.all(oneTo(5).map((v) => move(v, "Staging")));
+    expect(staged.map((r) => r.status)).toEqual(Array(5).fill(200));
+    for (const r of staged) {
       expect((await json<{ model_version: { current_stage: string } }>(r)).model_version.current_stage).toBe(
-        "Production",
+        "Staging",
       );
     }
+    const replies = await Promise.all(
+      oneTo(5).map((v) =>
+        api("POST", `/api/v1/models/${name}/versions/${v}/transitions`, {
+          body: { to: "Production", fast_track: true, comment: "incident" },
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(5).fill(200));
     const production = await rows(
       "select 1 from model_versions where model_id = ? and stage = 'Production'",
       id,
