@@ -6,14 +6,20 @@
  */
 import { createDb } from "../db/client";
 import { type DeliveryRow, findDeliveries, insertDeliveries } from "../db/repos/deliveries-repo";
-import { activeWebhooks } from "../db/repos/webhooks-repo";
+import { activeWebhooks, type WebhookRow } from "../db/repos/webhooks-repo";
 import type { DeliveryMessage } from "./deliver";
 import type { EventEnvelope } from "./envelope";
 import { deliveryId, subscriptionMatches } from "./match";
 
-export async function fanOut(env: Env, event: EventEnvelope, now = Date.now()): Promise<number> {
+export async function fanOut(
+  env: Env,
+  event: EventEnvelope,
+  now = Date.now(),
+  /** The active subscriptions when the caller read them already (once per queue batch, issue 13). */
+  active?: WebhookRow[],
+): Promise<number> {
   const db = createDb(env.DB);
-  const subs = (await activeWebhooks(db)).filter((sub) => subscriptionMatches(sub, event));
+  const subs = (active ?? (await activeWebhooks(db))).filter((sub) => subscriptionMatches(sub, event));
   if (subs.length === 0) return 0;
   const rows: DeliveryRow[] = await Promise.all(
     subs.map(async (sub) => ({

@@ -9,7 +9,8 @@
 import { createDb } from "../db/client";
 import { markDead } from "../db/repos/deliveries-repo";
 import { markUnsent } from "../db/repos/outbox-repo";
-import { replicateAfter } from "../jobs/replicate";
+import { activeWebhooks, type WebhookRow } from "../db/repos/webhooks-repo";
+import { replicateAfterAll } from "../jobs/replicate";
 import { attemptDelivery, type DeliveryMessage } from "./deliver";
 import type { EventEnvelope } from "./envelope";
 import { fanOut } from "./fan-out";
@@ -49,17 +50,38 @@ export async function consumeEvents(batch: MessageBatch<EventEnvelope>, env: Env
   const messages = [...batch.messages].sort(
     (a, b) => a.body.model.localeCompare(b.body.model) || a.body.sequence - b.body.sequence,
   );
+  // The subscriptions are read once per batch, not once per event (issue 13).
+  let active: WebhookRow[];
+  try {
+    active = await activeWebhooks(createDb(env.DB));
+  } catch (error) {
+    console.warn("subscriptions not readable; retrying the batch", error);
+    for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    return;
+  }
+  const fannedOut: Message<EventEnvelope>[] = [];
   for (const message of messages) {
     try {
-      await fanOut(env, message.body);
-      // Issue 16: a version that may now serve gets its second copy (idempotent, so a retry is safe).
-      await replicateAfter(env, message.body);
-      message.ack();
+      await fanOut(env, message.body, Date.now(), active);
+      fannedOut.push(message);
     } catch (error) {
       console.warn(`event ${message.body.id} fan-out failed (attempt ${message.attempts})`, error);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
+  // Issue 16: a version that may now serve gets its second copy (idempotent, so a retry is safe);
+  // one request per model for the whole batch. Acked only once asked for: a failure retries them.
+  try {
+    await replicateAfterAll(
+      env,
+      fannedOut.map((m) => m.body),
+    );
+  } catch (error) {
+    console.warn("replication not requested; retrying the batch's events", error);
+    for (const message of fannedOut) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    return;
+  }
+  for (const message of fannedOut) message.ack();
 }
 
 export async function consumeDeadLetters(batch: MessageBatch<EventEnvelope>, env: Env): Promise<void> {

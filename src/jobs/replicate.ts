@@ -21,10 +21,32 @@ const SERVING_CHANGES = new Set([
   "model.updated",
 ]);
 
-/** Called by the events consumer for every event: asks for replication when the event may need it. */
-export async function replicateAfter(env: Env, event: EventEnvelope): Promise<void> {
-  if (!SERVING_CHANGES.has(event.type)) return;
-  await env.VERIFY.send({ kind: "replicate-model", model: event.model } satisfies VerifyMessage);
+/**
+ * Whether the event may make a version newly serve. A stage change counts only into Production
+ * (issue 13: a move to Staging or Archived serves nothing new, and each request costs a replication
+ * pass over the model).
+ */
+export function mayServe(event: EventEnvelope): boolean {
+  if (!SERVING_CHANGES.has(event.type)) return false;
+  if (event.type !== "model_version.stage_changed") return true;
+  const after = (event.data as { after?: { stage?: unknown } }).after;
+  return after?.stage === undefined || after.stage === "Production";
+}
+
+/**
+ * Called by the events consumer for each batch: one `replicate-model` per model however many of its events may
+ * serve (a pass replicates the whole model). Returns the models asked for.
+ */
+export async function replicateAfterAll(env: Env, events: EventEnvelope[]): Promise<string[]> {
+  const models = [...new Set(events.filter(mayServe).map((e) => e.model))];
+  if (models.length === 0) return models;
+  await env.VERIFY.sendBatch(
+    models.map((model) => ({
+      body: { kind: "replicate-model", model } satisfies VerifyMessage,
+      contentType: "json" as const,
+    })),
+  );
+  return models;
 }
 
 export interface ReplicationResult {

@@ -1,10 +1,10 @@
 /** Decisions for aliases: set, move (optionally compare-and-set with If-Match), delete. */
 import type { Db } from "../db/client";
-import { deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
+import { aliasMoveFacts, deleteAlias, findAlias, upsertAlias } from "../db/repos/aliases-repo";
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
 import { activeRollout } from "../db/repos/rollouts-repo";
-import { findVersionRow, findVersionViewRow, readVersionView, viewAfter } from "../db/repos/versions-repo";
+import { findVersionRow, readVersionView, viewAfter } from "../db/repos/versions-repo";
 import { aliasEtag, etagMatches } from "../domain/etags";
 import { satisfies } from "../domain/roles";
 import { RESERVED_ALIASES } from "../schemas/aliases";
@@ -28,22 +28,30 @@ async function currentEtag(db: Db, model: ModelRow, alias: string): Promise<stri
 /** An alias under an active rollout moves only through the rollout (promote, abort) — issue 18. */
 async function rolloutRefusal(db: Db, model: ModelRow, alias: string) {
   const active = await activeRollout(db, model.id, alias);
-  if (!active) return null;
-  return fail(
-    "ROLLOUT_IN_PROGRESS",
-    `alias '${alias}' is being rolled out (${active.id}); promote or abort the rollout first`,
-    undefined,
-    { rollout_id: active.id },
-  );
+  return active ? rolloutInProgress(alias, active.id) : null;
 }
+
+const rolloutInProgress = (alias: string, id: string) =>
+  fail(
+    "ROLLOUT_IN_PROGRESS",
+    `alias '${alias}' is being rolled out (${id}); promote or abort the rollout first`,
+    undefined,
+    { rollout_id: id },
+  );
 
 /**
  * A policy may protect aliases (e.g. `champion`): only approvers move or delete them. An absent
  * role means an internal caller (a job), which routes never produce.
  */
-export async function protectedAliasRefusal(db: Db, model: ModelRow, alias: string, ctx: ChangeContext) {
+export async function protectedAliasRefusal(
+  db: Db,
+  model: ModelRow,
+  alias: string,
+  ctx: ChangeContext,
+  policyOf: typeof readPolicy = readPolicy,
+) {
   if (ctx.role === undefined || satisfies(ctx.role, "approver")) return null;
-  const { protected_aliases } = await readPolicy(db, model.id);
+  const { protected_aliases } = await policyOf(db, model.id);
   if (!protected_aliases.includes(alias)) return null;
   return fail(
     "PERMISSION_DENIED",
@@ -57,20 +65,21 @@ export async function decideSetAlias(
   input: SetAliasInput,
   ctx: ChangeContext,
   now: number,
+  /** The ledger passes its head state's policy (issue 13); D1 otherwise. */
+  policyOf: typeof readPolicy = readPolicy,
 ): Promise<LedgerResult<Change<VersionView>>> {
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
   }
-  // Independent reads: one round trip on the ledger's serialised path, not four (issue 13). The
-  // target is read with its tags and aliases, so the answer is built from it, not read back.
-  const [protectedRefusal, rollout, target, existing] = await Promise.all([
-    protectedAliasRefusal(db, model, input.alias, ctx),
-    rolloutRefusal(db, model, input.alias),
-    findVersionViewRow(db, model.id, input.version),
-    findAlias(db, model.id, input.alias),
+  // Independent reads in one D1 round trip (one batch of reads; the policy from the ledger's head
+  // state). The target is read with its tags and aliases, so the answer is built from it.
+  const [protectedRefusal, facts] = await Promise.all([
+    protectedAliasRefusal(db, model, input.alias, ctx, policyOf),
+    aliasMoveFacts(db, model.id, input.alias, input.version),
   ]);
-  const refusal = protectedRefusal ?? rollout;
-  if (refusal) return refusal;
+  if (protectedRefusal) return protectedRefusal;
+  if (facts.rolloutId) return rolloutInProgress(input.alias, facts.rolloutId);
+  const { target } = facts;
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
   // Issue 16: an alias is what nodes resolve and serve; a version the server has not verified whole
   // (or whose files failed) must never be reachable through one.
@@ -86,7 +95,7 @@ export async function decideSetAlias(
       `alias '${input.alias}' changed since the ETag in If-Match was issued`,
     );
   }
-  const before = existing ? { version: existing.version } : null;
+  const before = facts.existing !== null ? { version: facts.existing } : null;
   const after = { version: input.version };
   return {
     ok: true,
@@ -102,6 +111,12 @@ export async function decideSetAlias(
         touchModel(db, model.id, now),
       ],
       model: { ...model, updatedAt: now },
+      // Group commit: another move of this alias, or a change of either version it names, waits.
+      conflicts: [
+        `alias:${input.alias}`,
+        `version:${input.version}`,
+        ...(facts.existing !== null ? [`version:${facts.existing}`] : []),
+      ],
       chain: model.id,
       modelName: model.name,
       action: "alias.set",
@@ -146,6 +161,7 @@ export async function decideDeleteAlias(
     value: {
       statements: [deleteAlias(db, model.id, alias), touchModel(db, model.id, now)],
       model: { ...model, updatedAt: now },
+      conflicts: [`alias:${alias}`, `version:${existing.version}`],
       chain: model.id,
       modelName: model.name,
       action: "alias.deleted",

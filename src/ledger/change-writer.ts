@@ -18,12 +18,20 @@
  * failure: someone else extended the chain), drops it, and the next change reads D1 again.
  * Events are marked sent in one statement per burst, not one per change (the sweeper's grace
  * period is far longer than the wait).
+ *
+ * Issue 13, third round: alias moves and stage transitions group-commit too. A grouped change names
+ * the state it read and wrote (`Change.conflicts`: an alias, a version, the Production slot); one
+ * whose keys meet an earlier change's in the same group is not written with it but goes back to
+ * the head of the queue and is decided again once that batch landed, so every change in a batch is
+ * decided on exactly the state the changes before it leave. Changes in a group see the model row as
+ * the earlier ones left it (`cachedModel`). The mark-sent UPDATE rides on the next batch when one
+ * comes within the wait, so a burst of changes costs no write of its own.
  */
 import { commitBatch, type Db, iso, type Statement } from "../db/client";
 import { chainHead, insertAudit } from "../db/repos/audit-repo";
 import { findIdempotent, type IdempotencyRow, insertIdempotent } from "../db/repos/idempotency-repo";
 import { findModelRow, type ModelRow, readModelView } from "../db/repos/models-repo";
-import { insertEvent, markSent, type OutboxRow } from "../db/repos/outbox-repo";
+import { insertEvent, markSent, markSentStatements, type OutboxRow } from "../db/repos/outbox-repo";
 import { readVersionView } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import { newId } from "../lib/ids";
@@ -36,9 +44,10 @@ const MAX_GROUP = 32;
 
 /**
  * How long sent events wait to be marked sent together (one UPDATE for a burst of changes instead
- * of one per change). Far below the outbox sweeper's grace period, so nothing is sent twice.
+ * of one per change) when no batch comes first to carry the UPDATE. Far below the outbox sweeper's
+ * grace period (30 s), so nothing is sent twice.
  */
-const MARK_SENT_DELAY_MS = 50;
+const MARK_SENT_DELAY_MS = 500;
 
 interface Waiting {
   ctx: ChangeContext;
@@ -62,10 +71,14 @@ export class ChangeWriter {
   readonly #pendingVersions = new Map<string, number>();
   /** Model rows by name as the last committed change left them (the head state; D1 is the record). */
   readonly #models = new Map<string, ModelRow>();
+  /** Model rows as the changes decided so far in the current group leave them (not yet in D1). */
+  readonly #pendingModels = new Map<string, ModelRow>();
   /** Each model's policy as read since the head was last dropped (by model id; head state too). */
   readonly #policies = new Map<string, Promise<unknown>>();
   /** Events handed to the queue and not yet marked sent in D1. */
   #sent: string[] = [];
+  /** A standalone mark-sent UPDATE is scheduled (in case no batch carries the marks first). */
+  #markScheduled = false;
   readonly #db: Db;
   readonly #events: Queue;
   readonly #waitUntil: (promise: Promise<unknown>) => void;
@@ -107,7 +120,7 @@ export class ChangeWriter {
 
   /** The model row as committed changes left it, when this writer knows it (no D1 read). */
   cachedModel(name: string): ModelRow | undefined {
-    return this.#models.get(name);
+    return this.#pendingModels.get(name) ?? this.#models.get(name);
   }
 
   /** Remembers a model row just read from D1 (a cold start, or after the head was dropped). */
@@ -212,8 +225,10 @@ export class ChangeWriter {
     const heads = new Map<string, Head>();
     const decided: { item: Waiting; change: Change<unknown>; event: OutboxRow | null }[] = [];
     const statements: Statement[] = [];
+    /** The conflict keys of the changes decided so far in this group. */
+    const taken = new Set<string>();
     try {
-      for (const item of group) {
+      for (const [index, item] of group.entries()) {
         try {
           const { ctx } = item;
           const prior = ctx.idempotency ? await findIdempotent(this.#db, ctx.idempotency.key) : undefined;
@@ -228,6 +243,12 @@ export class ChangeWriter {
             continue;
           }
           const change = decision.value;
+          if (change.conflicts?.some((key) => taken.has(key))) {
+            // It read what an earlier change of this group writes: decide it again after this
+            // batch (first in the queue, with everything behind it in order).
+            this.#waiting.unshift(...group.slice(index));
+            break;
+          }
           if (change.statements.length === 0) {
             item.resolve({ ok: true, value: await change.respond() });
             continue;
@@ -235,15 +256,18 @@ export class ChangeWriter {
           const built = await this.#build(change, ctx, now, heads);
           statements.push(...built.statements);
           decided.push({ item, change, event: built.event });
+          for (const key of change.conflicts ?? []) taken.add(key);
           if (change.lastVersion !== undefined && change.event) {
             this.#pendingVersions.set(change.event.modelId, change.lastVersion);
           }
+          if (change.model) this.#pendingModels.set(change.model.name, change.model);
         } catch (error) {
           item.reject(error);
         }
       }
     } finally {
       this.#pendingVersions.clear();
+      this.#pendingModels.clear();
     }
     if (decided.length === 0) return;
     try {
@@ -267,7 +291,17 @@ export class ChangeWriter {
   }
 
   async #commit(statements: Statement[]): Promise<void> {
-    await commitBatch(this.#db, statements);
+    // Events sent since the last batch are marked sent in this one: no write of their own.
+    const marks = this.#sent.splice(0);
+    try {
+      await commitBatch(
+        this.#db,
+        marks.length > 0 ? [...statements, ...markSentStatements(this.#db, marks, Date.now())] : statements,
+      );
+    } catch (error) {
+      this.#sent.unshift(...marks);
+      throw error;
+    }
     this.batches++;
   }
 
@@ -374,11 +408,14 @@ export class ChangeWriter {
       return;
     }
     this.#sent.push(event.id);
-    // The first event of a burst schedules the one UPDATE that marks the whole burst sent.
-    if (this.#sent.length === 1) {
+    // The first event of a burst schedules the one UPDATE that marks the whole burst sent, unless
+    // the next change's batch has carried the marks by then (see #commit).
+    if (!this.#markScheduled) {
+      this.#markScheduled = true;
       await new Promise((resolve) => setTimeout(resolve, MARK_SENT_DELAY_MS));
-      const ids = this.#sent;
-      this.#sent = [];
+      this.#markScheduled = false;
+      const ids = this.#sent.splice(0);
+      if (ids.length === 0) return;
       try {
         await markSent(this.#db, ids, Date.now());
       } catch (error) {

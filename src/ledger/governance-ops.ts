@@ -150,6 +150,13 @@ export async function decideTransition(
     value: {
       statements,
       model: modelTouched ? { ...model, previousProductionVersion, updatedAt: now } : model,
+      // Group commit: the version's other changes wait, and so does any other change that reads or
+      // moves the Production slot (the previous Production version, the compatibility baseline).
+      conflicts: [
+        `version:${version.version}`,
+        ...(input.to === "Production" || version.stage === "Production" || guarded ? ["production"] : []),
+        ...(others?.ok ? others.value.versions.map((n) => `version:${n}`) : []),
+      ],
       chain: model.id,
       modelName: model.name,
       action: input.kind === "fast_track" ? "model_version.fast_tracked" : "model_version.stage_changed",

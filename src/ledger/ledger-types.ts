@@ -82,6 +82,12 @@ export interface Change<T> {
    * ways the change does not say, and the ledger reads it again.
    */
   model?: ModelRow;
+  /**
+   * What a group-committed change read and wrote, as keys within its model (`alias:<a>`,
+   * `version:<n>`, `production`): a change whose keys meet an earlier one's in the same group is
+   * decided again after that group's batch landed (see ChangeWriter). Only grouped changes need them.
+   */
+  conflicts?: string[];
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

@@ -191,9 +191,12 @@ export class ModelLedger extends DurableObject<Env> {
     );
   }
 
+  /** Alias moves are group-committed (issue 13): moves waiting together land in one batch. */
   setAlias(name: string, input: SetAliasInput, ctx: ChangeContext): Promise<LedgerResult<VersionView>> {
-    return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideSetAlias(this.#db, m, input, ctx, now)),
+    return this.#change(
+      ctx,
+      (now) => this.#withModel(name, (m) => decideSetAlias(this.#db, m, input, ctx, now, this.#policyOf)),
+      { group: true },
     );
   }
 
@@ -203,8 +206,10 @@ export class ModelLedger extends DurableObject<Env> {
     ifMatch: string | undefined,
     ctx: ChangeContext,
   ): Promise<LedgerResult<null>> {
-    return this.#change(ctx, (now) =>
-      this.#withModel(name, (m) => decideDeleteAlias(this.#db, m, alias, ifMatch, now, ctx)),
+    return this.#change(
+      ctx,
+      (now) => this.#withModel(name, (m) => decideDeleteAlias(this.#db, m, alias, ifMatch, now, ctx)),
+      { group: true },
     );
   }
 
@@ -261,10 +266,15 @@ export class ModelLedger extends DurableObject<Env> {
       kind,
       archiveOthers: input.archiveOthers,
     } as const;
-    return this.#change(ctx, (now) =>
-      this.#withVersion(name, version, (m, v) =>
-        decideTransition(this.#db, m, v, decided, ctx, now, this.#policyOf),
-      ),
+    // Group-committed (issue 13), except archive_existing_versions: it reads a whole stage, which
+    // a change before it in the same group could still be filling.
+    return this.#change(
+      ctx,
+      (now) =>
+        this.#withVersion(name, version, (m, v) =>
+          decideTransition(this.#db, m, v, decided, ctx, now, this.#policyOf),
+        ),
+      { group: input.archiveOthers !== true },
     );
   }
 
@@ -487,10 +497,13 @@ export class ModelLedger extends DurableObject<Env> {
         this.#change(
           { ...ctx, reason: a.reason },
           (now) =>
-            this.#withVersion(name, a.version, (m, v) =>
-              a.kind === "archive"
-                ? decideRetentionArchive(this.#db, m, v, asOf, now)
-                : decidePurgeArtifacts(this.#db, m, v, asOf, now),
+            this.#withVersion(name, a.version, async (m, v) =>
+              withConflicts(
+                await (a.kind === "archive"
+                  ? decideRetentionArchive(this.#db, m, v, asOf, now)
+                  : decidePurgeArtifacts(this.#db, m, v, asOf, now)),
+                [`version:${a.version}`],
+              ),
             ),
           { group: true },
         ).catch((error: unknown) => fail("INTERNAL", String(error))),
@@ -613,4 +626,9 @@ export class ModelLedger extends DurableObject<Env> {
   #change<T>(ctx: ChangeContext, decide: Decide<T>, options?: { group?: boolean }): Promise<LedgerResult<T>> {
     return this.#writer.run(ctx, decide, options);
   }
+}
+
+/** A decided change that names the state it touches, so group commit keeps it apart from others. */
+function withConflicts<T>(decision: LedgerResult<Change<T>>, conflicts: string[]): LedgerResult<Change<T>> {
+  return decision.ok ? { ...decision, value: { ...decision.value, conflicts } } : decision;
 }

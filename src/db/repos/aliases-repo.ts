@@ -2,9 +2,9 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { aliasEtag } from "../../domain/etags";
 import type { Db, Statement } from "../client";
-import { aliases, models, modelVersions } from "../schema";
+import { aliases, models, modelVersions, rollouts } from "../schema";
 import { expectedVersionSql } from "./resolve-repo";
-import { type ViewRow, viewColumns } from "./versions-repo";
+import { decisionColumns, type ViewRow, viewColumns } from "./versions-repo";
 
 export type AliasRow = typeof aliases.$inferSelect;
 
@@ -14,6 +14,41 @@ export async function findAlias(db: Db, modelId: string, alias: string): Promise
     .from(aliases)
     .where(and(eq(aliases.modelId, modelId), eq(aliases.alias, alias)))
     .get();
+}
+
+/**
+ * What an alias move is decided on, in ONE D1 round trip (a batch of three reads; issue 13): the
+ * target version with its tags and aliases, the version the alias names now, the alias's active
+ * rollout.
+ */
+export async function aliasMoveFacts(
+  db: Db,
+  modelId: string,
+  alias: string,
+  version: number,
+): Promise<{ target: ViewRow | undefined; existing: number | null; rolloutId: string | null }> {
+  const [targets, existing, active] = await db.batch([
+    db
+      .select(decisionColumns)
+      .from(modelVersions)
+      .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)))
+      .limit(1),
+    db
+      .select({ version: aliases.version })
+      .from(aliases)
+      .where(and(eq(aliases.modelId, modelId), eq(aliases.alias, alias)))
+      .limit(1),
+    db
+      .select({ id: rollouts.id })
+      .from(rollouts)
+      .where(and(eq(rollouts.modelId, modelId), eq(rollouts.alias, alias), eq(rollouts.status, "active")))
+      .limit(1),
+  ]);
+  return {
+    target: targets[0] as ViewRow | undefined,
+    existing: existing[0]?.version ?? null,
+    rolloutId: active[0]?.id ?? null,
+  };
 }
 
 /**

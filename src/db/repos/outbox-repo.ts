@@ -10,12 +10,21 @@ export function insertEvent(db: Db, row: OutboxRow): Statement {
 }
 
 export async function markSent(db: Db, ids: string[], now: number): Promise<void> {
+  for (const statement of markSentStatements(db, ids, now)) await statement;
+}
+
+/** The same UPDATEs as statements, so the ledger can ride them on its next change's batch (issue 13). */
+export function markSentStatements(db: Db, ids: string[], now: number): Statement[] {
+  const out: Statement[] = [];
   for (let i = 0; i < ids.length; i += 90) {
-    await db
-      .update(outboxEvents)
-      .set({ sentAt: now })
-      .where(inArray(outboxEvents.id, ids.slice(i, i + 90)));
+    out.push(
+      db
+        .update(outboxEvents)
+        .set({ sentAt: now })
+        .where(inArray(outboxEvents.id, ids.slice(i, i + 90))),
+    );
   }
+  return out;
 }
 
 /** Events committed but not handed to the queue before `olderThan` (a crash between commit and send). */

@@ -17,6 +17,16 @@ export const viewColumns = {
 
 export type ViewRow = VersionRow & { tags: string; aliases: string };
 
+/**
+ * The view columns with tags in insertion order (issue 13): what a ledger change decides on and
+ * answers from, so the MLflow facade can answer a write from the ledger's result in MLflow's tag
+ * order instead of reading the version back. Same JSON object, keys in another order.
+ */
+export const decisionColumns = {
+  ...viewColumns,
+  tags: sql<string>`(select json_group_object(x.key, x.value) from (select t.key, t.value from version_tags t where t.version_id = model_versions.id order by t.rowid) x)`,
+};
+
 export function toVersionView(modelName: string, row: ViewRow): VersionView {
   return {
     name: modelName,
@@ -71,7 +81,7 @@ export async function findVersionViewRow(
   version: number,
 ): Promise<ViewRow | undefined> {
   return (await db
-    .select(viewColumns)
+    .select(decisionColumns)
     .from(modelVersions)
     .where(and(eq(modelVersions.modelId, modelId), eq(modelVersions.version, version)))
     .get()) as ViewRow | undefined;

@@ -7,6 +7,7 @@ import type { AppEnv } from "../../env";
 import type { LedgerResult } from "../../ledger/ledger-types";
 import { fromCode, MlflowError, modelNotFound, type Subject, versionNotFound } from "../../mlflow/errors";
 import type { MlflowModelRecord, MlflowVersionRecord } from "../../mlflow/shapes";
+import type { VersionView } from "../../schemas/versions";
 
 /** Out of a token's scope, a model looks exactly like one that does not exist. */
 export function assertVisible(c: Context<AppEnv>, name: string): void {
@@ -45,6 +46,61 @@ export async function versionRecord(
   // MLflow says which is missing: the model, or only the version.
   if (!(await readMlflowModel(createDb(c.env.DB), name))) throw modelNotFound(name);
   throw versionNotFound(name, version);
+}
+
+/** A key JavaScript puts first in an object whatever its insertion order (an array index). */
+const INDEX_KEY = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * The MLflow record of the version a ledger change answered with (issue 13: an MLflow write answers
+ * from the ledger's result, not a D1 read-back). Tags must come out in insertion order, as MLflow
+ * lists them: `order` gives it when the caller knows it (a registration: its request's tags);
+ * otherwise the view's own key order is used (the ledger reads tags in insertion order), unless a
+ * key is an array index, which JavaScript reorders. A replayed answer was read with tags sorted.
+ * Null when the order cannot be told: read the version back.
+ */
+export function recordFromLedger(
+  result: { value: VersionView; replayed?: boolean },
+  order?: string[],
+): MlflowVersionRecord | null {
+  const view = result.value;
+  if (result.replayed) return null;
+  const keys = Object.keys(view.tags);
+  let tags: [string, string][];
+  if (order) {
+    if (order.length !== keys.length || order.some((k) => !(k in view.tags))) return null;
+    tags = order.map((k) => [k, view.tags[k] as string]);
+  } else {
+    if (keys.some((k) => INDEX_KEY.test(k))) return null;
+    tags = Object.entries(view.tags);
+  }
+  return {
+    name: view.name,
+    version: view.version,
+    createdAt: Date.parse(view.created_at),
+    updatedAt: Date.parse(view.updated_at),
+    stage: view.stage,
+    description: view.description,
+    source: view.source.uri ?? "",
+    runId: view.source.run_id ?? "",
+    runLink: view.source.run_link ?? "",
+    status: view.status,
+    tags,
+    aliases: view.aliases,
+    fileCount: view.files.length,
+  };
+}
+
+/** A ledger change's version in MLflow's shape: from its result, or read back when it must be. */
+export async function versionAfterChange(
+  c: Context<AppEnv>,
+  result: LedgerResult<VersionView>,
+  subject: { name: string; version?: number },
+  order?: string[],
+): Promise<MlflowVersionRecord> {
+  const view = must(result, subject);
+  const record = result.ok ? recordFromLedger(result, order) : null;
+  return record ?? versionRecord(c, subject.name, view.version);
 }
 
 const STAGES = ["None", "Staging", "Production", "Archived"] as const;

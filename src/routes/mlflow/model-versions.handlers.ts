@@ -9,7 +9,14 @@ import { tagMap, toModelVersion } from "../../mlflow/shapes";
 import { changeContext } from "../context";
 import { copyInput } from "../versions/version-copy";
 import { artifactRootUrl } from "./artifacts.handlers";
-import { assertVisible, canonicalStage, must, mustUnlessAbsent, versionRecord } from "./mlflow-context";
+import {
+  assertVisible,
+  canonicalStage,
+  must,
+  mustUnlessAbsent,
+  versionAfterChange,
+  versionRecord,
+} from "./mlflow-context";
 import type * as routes from "./model-versions.routes";
 
 type Handler<R extends keyof typeof routes> = RouteHandler<(typeof routes)[R], AppEnv>;
@@ -56,13 +63,10 @@ export const create: Handler<"create"> = async (c) => {
     },
     files: [],
   };
-  const created = must(await ledgerFor(c.env, body.name).createVersion(body.name, input, changeContext(c)), {
-    name: body.name,
-  });
-  return c.json(
-    { model_version: toModelVersion(await versionRecord(c, body.name, created.version), true) },
-    200,
-  );
+  const created = await ledgerFor(c.env, body.name).createVersion(body.name, input, changeContext(c));
+  // Tags were written in the request's order: the answer comes from the ledger's result, unread.
+  const record = await versionAfterChange(c, created, { name: body.name }, Object.keys(input.tags));
+  return c.json({ model_version: toModelVersion(record, true) }, 200);
 };
 
 export const get: Handler<"get"> = async (c) => {
@@ -135,8 +139,9 @@ export const transition: Handler<"transition"> = async (c) => {
   const to = canonicalStage(stage);
   const archiveOthers = archive_existing_versions === true;
   const input = { to, comment: "", fastTrack: false, archiveOthers };
-  must(await ledgerFor(c.env, name).transition(name, version, input, changeContext(c)), { name, version });
-  return c.json({ model_version: toModelVersion(await versionRecord(c, name, version), true) }, 200);
+  const moved = await ledgerFor(c.env, name).transition(name, version, input, changeContext(c));
+  const record = await versionAfterChange(c, moved, { name, version });
+  return c.json({ model_version: toModelVersion(record, true) }, 200);
 };
 
 export const setTag: Handler<"setTag"> = async (c) => {
