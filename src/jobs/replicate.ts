@@ -22,12 +22,18 @@ const SERVING_CHANGES = new Set([
 ]);
 
 /**
- * Whether the event may make a version newly serve. A stage change counts only into Production
+ * Whether the event may make a version newly serve. An alias move counts only for a protected
+ * alias; a stage change only into Production
  * (issue 13: a move to Staging or Archived serves nothing new, and each request costs a replication
  * pass over the model).
  */
 export function mayServe(event: EventEnvelope): boolean {
   if (!SERVING_CHANGES.has(event.type)) return false;
+  if (event.type === "alias.set") {
+    // Only a protected alias makes its version serve; the ledger records which it was. Events
+    // written before it did carry no flag and still count.
+    return (event.data as { protected?: unknown }).protected !== false;
+  }
   if (event.type !== "model_version.stage_changed") return true;
   const after = (event.data as { after?: { stage?: unknown } }).after;
   return after?.stage === undefined || after.stage === "Production";

@@ -52,12 +52,14 @@ export async function protectedAliasRefusal(
 ) {
   if (ctx.role === undefined || satisfies(ctx.role, "approver")) return null;
   const { protected_aliases } = await policyOf(db, model.id);
-  if (!protected_aliases.includes(alias)) return null;
-  return fail(
+  return protected_aliases.includes(alias) ? protectedAliasDenied(alias) : null;
+}
+
+const protectedAliasDenied = (alias: string) =>
+  fail(
     "PERMISSION_DENIED",
     `alias '${alias}' is protected by the model's policy; it needs the approver role`,
   );
-}
 
 export async function decideSetAlias(
   db: Db,
@@ -73,11 +75,16 @@ export async function decideSetAlias(
   }
   // Independent reads in one D1 round trip (one batch of reads; the policy from the ledger's head
   // state). The target is read with its tags and aliases, so the answer is built from it.
-  const [protectedRefusal, facts] = await Promise.all([
-    protectedAliasRefusal(db, model, input.alias, ctx, policyOf),
+  const [policy, facts] = await Promise.all([
+    policyOf(db, model.id),
     aliasMoveFacts(db, model.id, input.alias, input.version),
   ]);
-  if (protectedRefusal) return protectedRefusal;
+  // Whether the alias is protected also decides whether its move can make a version serve, so it
+  // travels with the event (the replication job runs only for such moves: src/jobs/replicate.ts).
+  const isProtected = policy.protected_aliases.includes(input.alias);
+  if (isProtected && ctx.role !== undefined && !satisfies(ctx.role, "approver")) {
+    return protectedAliasDenied(input.alias);
+  }
   if (facts.rolloutId) return rolloutInProgress(input.alias, facts.rolloutId);
   const { target } = facts;
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
@@ -127,7 +134,7 @@ export async function decideSetAlias(
         type: "alias.set",
         modelId: model.id,
         version: input.version,
-        data: { alias: input.alias, before, after },
+        data: { alias: input.alias, before, after, protected: isProtected },
       },
       // The alias only adds itself to the target's aliases: answered from the row read above.
       respond: async () =>

@@ -9,7 +9,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { servingObjects } from "../../src/db/repos/replica-repo";
-import { replicateModel } from "../../src/jobs/replicate";
+import type { EventEnvelope } from "../../src/events/envelope";
+import { mayServe, replicateModel } from "../../src/jobs/replicate";
 import { runScrub } from "../../src/jobs/scrub";
 import { consumeVerify } from "../../src/jobs/verify-files";
 import type { VerifyMessage } from "../../src/storage/chunked-files";
@@ -115,6 +116,36 @@ describe("two copies of what serves", () => {
       (await Promise.all(m.objects.map((hex) => env.BLOBS_REPLICA.head(key(hex))))).every(Boolean);
     while (!(await held()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await held()).toBe(true);
+  });
+
+  it("an alias move asks for replication only when the policy protects the alias (issue 13)", async () => {
+    const m = await productionModel();
+    const policy = await api("PUT", `/api/v1/models/${m.name}/policy`, {
+      body: { protected_aliases: ["champion"] },
+    });
+    expect(policy.status, await policy.clone().text()).toBe(200);
+    for (const alias of ["candidate", "champion"]) {
+      const set = await api("PUT", `/api/v1/models/${m.name}/aliases/${alias}`, { body: { version: 1 } });
+      expect(set.status, await set.clone().text()).toBe(200);
+    }
+    const rows = await env.DB.prepare(
+      "select envelope from outbox_events where model_name = ? and type = 'alias.set' order by sequence",
+    )
+      .bind(m.name)
+      .all<{ envelope: string }>();
+    const events = rows.results.map((r) => JSON.parse(r.envelope) as EventEnvelope);
+    expect(events.map((e) => e.data)).toEqual([
+      { alias: "candidate", before: null, after: { version: 1 }, protected: false },
+      { alias: "champion", before: null, after: { version: 1 }, protected: true },
+    ]);
+    // An unprotected move serves nothing new: no replication pass; a protected one (and an event
+    // from before the flag existed) asks for one.
+    expect(events.map(mayServe)).toEqual([false, true]);
+    const legacy = {
+      ...(events[0] as EventEnvelope),
+      data: { alias: "candidate", before: null, after: { version: 1 } },
+    };
+    expect(mayServe(legacy)).toBe(true);
   });
 
   it("a corrupted primary object: reads fall back, the scrub repairs it and the audit log says so", async () => {
