@@ -27,6 +27,10 @@ export async function runLoad({ clients, seconds, models: modelCount, fault, sho
     versions: new Map(),
     tags: [],
     aliases: new Map(),
+    /** Alias moves sent after the key's last acknowledged one whose answer never came (the
+     * connection dropped in the restart): each may or may not have committed, so the oracle
+     * accepts any of them as the final value, and nothing else. */
+    aliasesInDoubt: new Map(),
     changes: new Map(),
     fiveHundreds: [],
     errors: 0,
@@ -72,9 +76,16 @@ export async function runLoad({ clients, seconds, models: modelCount, fault, sho
     } else if (roll < 0.7 && acked.versions.get(model).length > 0) {
       const versions = acked.versions.get(model);
       const version = versions[Math.floor(Math.random() * versions.length)];
-      res = await call("PUT", `/api/v1/models/${model}/aliases/client${id}`, { version });
+      const key = `${model}/client${id}`;
+      try {
+        res = await call("PUT", `/api/v1/models/${model}/aliases/client${id}`, { version });
+      } catch (error) {
+        acked.aliasesInDoubt.set(key, [...(acked.aliasesInDoubt.get(key) ?? []), version]);
+        throw error;
+      }
       if (res.status === 200) {
-        acked.aliases.set(`${model}/client${id}`, version);
+        acked.aliases.set(key, version);
+        acked.aliasesInDoubt.delete(key); // this client's earlier moves are settled before it
         countChange(model);
       }
     } else {

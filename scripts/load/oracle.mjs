@@ -6,6 +6,7 @@ export async function checkOracle({ url, token, models, acked, stateDir }) {
   const get = async (path) =>
     (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
   let versions = 0;
+  const aliasesSeen = new Map();
   for (const model of models) {
     const all = [];
     let pageToken = null;
@@ -28,8 +29,13 @@ export async function checkOracle({ url, token, models, acked, stateDir }) {
     }
     for (const [key, version] of acked.aliases) {
       const [m, alias] = key.split("/");
-      if (m === model && view.aliases[alias] !== version) {
-        problems.push(`${model}: alias ${alias} is ${view.aliases[alias]}, last acknowledged ${version}`);
+      if (m === model) aliasesSeen.set(key, view.aliases[alias]);
+      const inDoubt = acked.aliasesInDoubt?.get(key) ?? [];
+      if (m === model && view.aliases[alias] !== version && !inDoubt.includes(view.aliases[alias])) {
+        problems.push(
+          `${model}: alias ${alias} is ${view.aliases[alias]}, last acknowledged ${version}` +
+            (inDoubt.length ? ` (unanswered moves after it: ${inDoubt.join(", ")})` : ""),
+        );
       }
     }
   }
@@ -46,6 +52,20 @@ export async function checkOracle({ url, token, models, acked, stateDir }) {
     // Changes the server made but whose answer was lost in a restart are audited yet not acknowledged.
     if (seqs.length < ackedChanges)
       problems.push(`${model}: ${seqs.length} audit entries < ${ackedChanges} acknowledged changes`);
+    // Each acknowledged alias: the last `alias.set` the audit trail records is what the model
+    // answers (so an unanswered move accepted above really committed, and was audited).
+    for (const key of acked.aliases.keys()) {
+      const [m, alias] = key.split("/");
+      if (m !== model) continue;
+      const last = db
+        .prepare(
+          "select after from audit_log where chain = ? and action = 'alias.set' and target = ? order by seq desc limit 1",
+        )
+        .get(id, `model:${model}/aliases/${alias}`);
+      const audited = last ? JSON.parse(last.after)?.version : undefined;
+      if (audited !== aliasesSeen.get(key))
+        problems.push(`${model}: alias ${alias} answers ${aliasesSeen.get(key)}, audit says ${audited}`);
+    }
     const rows = db.prepare("select count(*) as n from model_versions where model_id = ?").get(id);
     const created = db
       .prepare("select count(*) as n from audit_log where chain = ? and action = 'model_version.created'")
