@@ -41,18 +41,17 @@ export function mayServe(event: EventEnvelope): boolean {
 
 /**
  * Called by the events consumer for each batch: one `replicate-model` per model however many of its events may
- * serve (a pass replicates the whole model). Returns the models asked for.
+ * serve (a pass replicates the whole model).
  */
-export async function replicateAfterAll(env: Env, events: EventEnvelope[]): Promise<string[]> {
+export async function replicateAfterAll(env: Env, events: EventEnvelope[]): Promise<void> {
   const models = [...new Set(events.filter(mayServe).map((e) => e.model))];
-  if (models.length === 0) return models;
+  if (models.length === 0) return;
   await env.VERIFY.sendBatch(
     models.map((model) => ({
       body: { kind: "replicate-model", model } satisfies VerifyMessage,
       contentType: "json" as const,
     })),
   );
-  return models;
 }
 
 export interface ReplicationResult {

@@ -43,17 +43,13 @@ const rolloutInProgress = (alias: string, id: string) =>
  * A policy may protect aliases (e.g. `champion`): only approvers move or delete them. An absent
  * role means an internal caller (a job), which routes never produce.
  */
-export async function protectedAliasRefusal(
-  db: Db,
-  model: ModelRow,
-  alias: string,
-  ctx: ChangeContext,
-  policyOf: typeof readPolicy = readPolicy,
-) {
-  if (ctx.role === undefined || satisfies(ctx.role, "approver")) return null;
-  const { protected_aliases } = await policyOf(db, model.id);
+export async function protectedAliasRefusal(db: Db, model: ModelRow, alias: string, ctx: ChangeContext) {
+  if (mayMoveProtected(ctx)) return null;
+  const { protected_aliases } = await readPolicy(db, model.id);
   return protected_aliases.includes(alias) ? protectedAliasDenied(alias) : null;
 }
+
+const mayMoveProtected = (ctx: ChangeContext) => ctx.role === undefined || satisfies(ctx.role, "approver");
 
 const protectedAliasDenied = (alias: string) =>
   fail(
@@ -82,9 +78,7 @@ export async function decideSetAlias(
   // Whether the alias is protected also decides whether its move can make a version serve, so it
   // travels with the event (the replication job runs only for such moves: src/jobs/replicate.ts).
   const isProtected = policy.protected_aliases.includes(input.alias);
-  if (isProtected && ctx.role !== undefined && !satisfies(ctx.role, "approver")) {
-    return protectedAliasDenied(input.alias);
-  }
+  if (isProtected && !mayMoveProtected(ctx)) return protectedAliasDenied(input.alias);
   if (facts.rolloutId) return rolloutInProgress(input.alias, facts.rolloutId);
   const { target } = facts;
   if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
