@@ -24,10 +24,35 @@ async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
   ).results;
 }
 
+/**
+ * The real events queue, counting the calls that reach it (every call is passed on unchanged), so a
+ * test sees how the writer hands events over.
+ */
+function countingQueue() {
+  const calls = { send: 0, sendBatch: [] as number[] };
+  const queue: Queue = {
+    send: (body, options) => {
+      calls.send++;
+      return env.EVENTS.send(body, options);
+    },
+    sendBatch: (messages, options) => {
+      calls.sendBatch.push([...messages].length);
+      return env.EVENTS.sendBatch(messages, options);
+    },
+    metrics: () => env.EVENTS.metrics(),
+  };
+  return { queue, calls };
+}
+
 /** A writer of our own on the real D1, so the test sees how many batches it wrote. */
-function writerFor() {
+function writerFor(events: Queue = env.EVENTS) {
   const db = createDb(env.DB);
-  const writer = new ChangeWriter(db, env.EVENTS, (promise) => void promise.catch(() => undefined));
+  const background: Promise<unknown>[] = [];
+  const writer = new ChangeWriter(
+    db,
+    events,
+    (promise) => void background.push(promise.catch(() => undefined)),
+  );
   const register = (name: string, i: number) =>
     writer.run(
       ctx(i),
@@ -61,7 +86,11 @@ function writerFor() {
       }),
       { group: true },
     );
-  return { writer, register, bad };
+  /** Settles the writer's work after the answers (queue sends, marking events sent). */
+  const settled = async () => {
+    while (background.length > 0) await Promise.all(background.splice(0));
+  };
+  return { writer, register, bad, settled };
 }
 
 async function modelIdOf(name: string): Promise<string> {
@@ -93,6 +122,26 @@ describe("group commit", () => {
     expect(events).toEqual(oneTo(20).map((v) => ({ sequence: v + 1, version: v })));
     const verdict = await json<{ ok: boolean }>(await api("GET", `/api/v1/models/${name}/audit/verify`));
     expect(verdict.ok).toBe(true);
+  });
+
+  it("a group's events reach the queue in ONE send and are all marked sent", async () => {
+    const name = uniqueName("groupsend");
+    await createModel(name);
+    const { queue, calls } = countingQueue();
+    const { register, settled } = writerFor(queue);
+    const results = await Promise.all(oneTo(12).map((i) => register(name, i)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    await settled();
+    expect(calls).toEqual({ send: 0, sendBatch: [12] });
+    const unsent = await rows(
+      "select id from outbox_events where model_id = ? and type = 'model_version.created' and sent_at is null",
+      await modelIdOf(name),
+    );
+    expect(unsent).toEqual([]); // none is left for the sweeper to send again
+    // A change alone is one plain send.
+    await register(name, 13);
+    await settled();
+    expect(calls).toEqual({ send: 1, sendBatch: [12] });
   });
 
   it("a change that fails inside a group fails alone; the others land, numbered without gaps", async () => {
