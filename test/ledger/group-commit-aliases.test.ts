@@ -7,28 +7,20 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { findModelRow, insertModel } from "../../src/db/repos/models-repo";
+import { findModelRow } from "../../src/db/repos/models-repo";
 import { findVersionViewRow } from "../../src/db/repos/versions-repo";
 import { decideSetAlias } from "../../src/ledger/alias-ops";
 import { ChangeWriter } from "../../src/ledger/change-writer";
 import { decideTransition } from "../../src/ledger/governance-ops";
-import type { Change, ChangeContext, LedgerResult } from "../../src/ledger/ledger-types";
+import type { ChangeContext } from "../../src/ledger/ledger-types";
 import { api, createModel, json, uniqueName } from "../support/api";
+import { failingChange, oneTo, rows } from "./support";
 
-const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const ctx = (i: number): ChangeContext => ({
   actor: { id: "t", name: "tester" },
   role: "admin",
   requestId: `req-${i}`,
 });
-
-async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
 
 /** A model with `n` versions, registered over HTTP. */
 async function modelWith(prefix: string, n: number): Promise<{ name: string; id: string }> {
@@ -70,28 +62,7 @@ function writerFor(name: string) {
       { group: true },
     );
   /** A change whose batch always violates a constraint (a model id that exists already). */
-  const bad = (modelId: string) =>
-    writer.run(
-      ctx(0),
-      async (now): Promise<LedgerResult<Change<null>>> => ({
-        ok: true,
-        value: {
-          statements: insertModel(
-            db,
-            { id: modelId, name: `${name}-dup`, owner: "t", createdAt: now, updatedAt: now },
-            {},
-          ),
-          chain: modelId,
-          modelName: name,
-          action: "broken",
-          target: "x",
-          before: null,
-          after: null,
-          respond: async () => null,
-        },
-      }),
-      { group: true },
-    );
+  const bad = (modelId: string) => writer.run(ctx(0), failingChange(db, modelId, name), { group: true });
   return { writer, setAlias, transition, bad };
 }
 

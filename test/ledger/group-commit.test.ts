@@ -6,23 +6,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { findModelRow, insertModel } from "../../src/db/repos/models-repo";
+import { findModelRow } from "../../src/db/repos/models-repo";
 import { ChangeWriter } from "../../src/ledger/change-writer";
-import type { Change, ChangeContext, LedgerResult } from "../../src/ledger/ledger-types";
+import type { ChangeContext } from "../../src/ledger/ledger-types";
 import { decideCreateVersion } from "../../src/ledger/version-ops";
 import { CreateVersionSchema } from "../../src/schemas/versions";
 import { api, createModel, json, uniqueName } from "../support/api";
+import { failingChange, oneTo, rows } from "./support";
 
-const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const ctx = (i: number): ChangeContext => ({ actor: { id: "t", name: "tester" }, requestId: `req-${i}` });
-
-async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
 
 /**
  * The real events queue, counting the calls that reach it (every call is passed on unchanged), so a
@@ -65,27 +57,7 @@ function writerFor(events: Queue = env.EVENTS) {
     );
   /** A change whose batch always violates a constraint (a model id that exists already). */
   const bad = (modelId: string, name: string) =>
-    writer.run(
-      ctx(0),
-      async (now): Promise<LedgerResult<Change<null>>> => ({
-        ok: true,
-        value: {
-          statements: insertModel(
-            db,
-            { id: modelId, name: `${name}-dup`, owner: "t", createdAt: now, updatedAt: now },
-            {},
-          ),
-          chain: modelId,
-          modelName: name,
-          action: "broken",
-          target: "x",
-          before: null,
-          after: null,
-          respond: async () => null,
-        },
-      }),
-      { group: true },
-    );
+    writer.run(ctx(0), failingChange(db, modelId, name), { group: true });
   /** Settles the writer's work after the answers (queue sends, marking events sent). */
   const settled = async () => {
     while (background.length > 0) await Promise.all(background.splice(0));
