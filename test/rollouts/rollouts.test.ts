@@ -5,6 +5,7 @@ import {
   modelWithVersions,
   move,
   mustStart,
+  nodesJoining,
   nodesWhere,
   type Rollout,
   resolvedVersion,
@@ -188,7 +189,8 @@ describe("resolve during a rollout", () => {
     await modelWithVersions(name, 2, 1);
     const { id } = await mustStart(name, { version: 2, steps: [10, 50, 100] });
     const early = await nodesWhere(name, true, 10, 3);
-    const later = (await nodesWhere(name, true, 50, 40)).filter((n) => !early.includes(n)).slice(0, 3);
+    // Not "on at 50 and not among `early`": a node on at 10 beyond the first three would be in it.
+    const later = await nodesJoining(name, 10, 50, 3);
     const stable = await nodesWhere(name, false, 50, 3);
     const etags = new Map<string, string>();
     for (const node of [...early, ...later, ...stable]) {

@@ -48,6 +48,17 @@ export async function nodesWhere(
   return found;
 }
 
+/** Node ids that join the canary when the weight grows from `from` to `to` (off at one, on at the other). */
+export async function nodesJoining(name: string, from: number, to: number, count: number): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; found.length < count; i++) {
+    const node = `node-${i}`;
+    const bucket = await nodeBucket(name, "champion", node);
+    if (!onCanary(bucket, from) && onCanary(bucket, to)) found.push(node);
+  }
+  return found;
+}
+
 export async function resolveFor(name: string, node?: string, etag?: string) {
   const q = node === undefined ? "alias=champion" : `alias=champion&node_id=${node}`;
   return api("GET", `/api/v1/models/${name}/resolve?${q}`, {
