@@ -1,4 +1,4 @@
-// `node scripts/bench/alias-reads.mjs [--reads 2000] [--rounds 10] [--profile native|mlflow|resolve|set-alias]`
+// `node scripts/bench/alias-reads.mjs [--reads 2000] [--rounds 10] [--profile native|mlflow|resolve|set-alias|register-one|search]`
 // (issue 13): the three polled alias reads against a bare Worker, in ONE run on the same host.
 // A bare Worker and the registry are both up; a Node keep-alive client (one socket, one request at
 // a time) reads each path in turn, in interleaved rounds so that load drift on a shared machine
@@ -7,7 +7,9 @@
 // With --profile PATH it also takes a V8 CPU profile of every workerd isolate (the registry started
 // with its inspector open) while PATH is read, and prints self time by function, biggest first;
 // `--profile set-alias` profiles alias moves instead (MLflow's POST, 8 models, versions 1 and 2 in
-// turn), the write the MLflow side-by-side bench finds slowest.
+// turn), the write the MLflow side-by-side bench finds slowest; `--profile register-one`
+// registrations on one model from 16 clients (group commit's case); `--profile search` a name + metric
+// search over a model of 500 versions (5 match), its slowest search.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -134,7 +136,9 @@ try {
     for (let i = 0; i < 200; i++) await get(`${p.base}${p.path(i)}`, p.headers);
 
   let profiler;
-  if (args.profile) profiler = await startProfiles(Number(args["inspector-port"]));
+  // The search profile starts after its own seeding.
+  if (args.profile && args.profile !== "search")
+    profiler = await startProfiles(Number(args["inspector-port"]));
   if (args.profile === "set-alias") {
     const started = Date.now();
     for (let i = 0; i < READS; i++) {
@@ -146,6 +150,45 @@ try {
     }
     log(`${READS} alias moves in ${Date.now() - started} ms`);
     await profiler.stop();
+  } else if (args.profile === "register-one") {
+    // Registrations on ONE model from 16 clients at once (group commit's case, bench:mlflow's
+    // "one model, many clients"), through MLflow's create.
+    const hot = "reads-hot";
+    await call("POST", "/api/v1/models", { name: hot });
+    const started = Date.now();
+    let next = 0;
+    const client = async () => {
+      while (next < READS) {
+        next++;
+        await call("POST", "/api/2.0/mlflow/model-versions/create", { name: hot, source: "s3://b/m" });
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, client));
+    log(`${READS} registrations on one model (16 clients) in ${Date.now() - started} ms`);
+    await profiler.stop();
+  } else if (args.profile === "search") {
+    // The selective search bench:mlflow finds slowest against MLflow: name + metric over a model of
+    // 500 versions, 5 of which match (the profile starts after seeding).
+    const seeded = "reads-search";
+    await call("POST", "/api/v1/models", { name: seeded });
+    for (let k = 0; k < 500; k += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          call("POST", `/api/v1/models/${seeded}/versions`, {
+            tags: { parity: (k + j) % 2 === 0 ? "even" : "odd" },
+            metrics: { auc: ((k + j) % 100) / 100 },
+          }),
+        ),
+      );
+    }
+    const filter = encodeURIComponent(`name = '${seeded}' AND metrics.auc = 0.42`);
+    const path = `/api/v1/model-versions?filter=${filter}`;
+    for (let i = 0; i < 100; i++) await get(`${url}${path}`, auth);
+    const searching = await startProfiles(Number(args["inspector-port"]));
+    const started = Date.now();
+    for (let i = 0; i < READS; i++) await get(`${url}${path}`, auth);
+    log(`${READS} searches in ${Date.now() - started} ms`);
+    await searching.stop();
   } else if (args.profile) {
     const p = paths[args.profile];
     for (let i = 0; i < READS; i++) await get(`${p.base}${p.path(i)}`, p.headers);
