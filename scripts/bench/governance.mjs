@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startRegistry } from "../lib/registry-server.mjs";
-import { markdownTable, now, percentile, progress, round } from "./lib/measure.mjs";
+import { markdownTable, now, p50Row, percentile, progress, round } from "./lib/measure.mjs";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
 const N = args.quick ? { ops: 60, chain: 300 } : { ops: 300, chain: 2000 };
@@ -41,19 +41,8 @@ const timed = async (samples, fn) => {
 };
 
 const rows = [];
-const row = (figure, samples, baseline, baselineIs) => {
-  const value = percentile(samples, 50);
-  const base = percentile(baseline, 50);
-  rows.push({
-    figure,
-    value: round(value),
-    unit: "ms p50",
-    p99: round(percentile(samples, 99)),
-    baseline: round(base),
-    baseline_is: baselineIs,
-    ratio: round(value / base, 2),
-  });
-};
+const row = (figure, samples, baseline, baselineIs) =>
+  rows.push(p50Row(figure, samples, baseline, baselineIs));
 
 try {
   const { token: approver } = await call(

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startRegistry } from "../lib/registry-server.mjs";
-import { markdownTable, now, percentile, progress, round } from "./lib/measure.mjs";
+import { markdownTable, now, p50Row, percentile, progress, round } from "./lib/measure.mjs";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
 const SIZES = args.quick ? [50, 200] : [100, 800];
@@ -55,19 +55,8 @@ async function putBlob(i) {
 }
 
 const rows = [];
-const row = (figure, samples, baseline, baselineIs) => {
-  const value = percentile(samples, 50);
-  const base = percentile(baseline, 50);
-  rows.push({
-    figure,
-    value: round(value),
-    unit: "ms p50",
-    p99: round(percentile(samples, 99)),
-    baseline: round(base),
-    baseline_is: baselineIs,
-    ratio: round(value / base, 2),
-  });
-};
+const row = (figure, samples, baseline, baselineIs) =>
+  rows.push(p50Row(figure, samples, baseline, baselineIs));
 
 try {
   let blobNo = 0;

@@ -19,6 +19,21 @@ export const summary = (samples) => ({
 
 export const round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** A latency row beside its same-run baseline: p50 and p99 of `samples`, the baseline's p50, the ratio. */
+export function p50Row(figure, samples, baseline, baselineIs) {
+  const value = percentile(samples, 50);
+  const base = percentile(baseline, 50);
+  return {
+    figure,
+    value: round(value),
+    unit: "ms p50",
+    p99: round(percentile(samples, 99)),
+    baseline: round(base),
+    baseline_is: baselineIs,
+    ratio: round(value / base, 2),
+  };
+}
+
 /** Runs `task(i)` for i in [0, total) with at most `concurrency` in flight; ticks `bar` per task. */
 export async function pool(total, concurrency, task, bar) {
   let next = 0;
