@@ -61,15 +61,20 @@ export async function identifyTokenHash(
   return (await lookupToken(env, hash, find))?.actor ?? null;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token secret of an `Authorization: Bearer <token>` header, or undefined for any other header. */
+export function bearerSecret(header: string | null | undefined): string | undefined {
+  return BEARER.exec(header ?? "")?.[1];
+}
+
 /**
  * Bearer-token authentication (see identifyTokenHash). Verified tokens are cached in the isolate
  * for a few seconds (see token-cache.ts for the revocation bound).
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "send a token as 'Authorization: Bearer <token>'");
-  const secret = match[1];
+  const secret = bearerSecret(c.req.header("authorization"));
+  if (!secret) throw new ApiError("UNAUTHENTICATED", "send a token as 'Authorization: Bearer <token>'");
   // A cache hit needs no hashing; the hash is computed only to look the token up.
   const actor = await cachedActor(secret, async () => lookupToken(c.env, await sha256Hex(secret)));
   if (!actor) throw new ApiError("UNAUTHENTICATED", "the token is unknown, revoked or expired");

@@ -4,6 +4,7 @@ import { createDb } from "../db/client";
 import { insertSignInLink } from "../db/repos/sessions-repo";
 import type { AppEnv } from "../env";
 import { base64url, randomBytes, sha256Hex } from "../lib/crypto";
+import { bearerSecret } from "../middleware/auth";
 
 export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
 
@@ -12,7 +13,7 @@ export const SIGN_IN_LINK_TTL_MS = 15 * 60 * 1000;
  * token's, re-resolved on every console request, so a link can never widen what its maker may do.
  */
 export async function createSignInLink(c: Context<AppEnv>) {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+  const bearer = bearerSecret(c.req.header("authorization")) ?? "";
   const actor = c.get("actor");
   const code = base64url(randomBytes(32));
   const expiresAt = Date.now() + SIGN_IN_LINK_TTL_MS;

@@ -20,6 +20,7 @@ import { BOOKMARK_HEADER } from "../db/session";
 import { satisfies } from "../domain/roles";
 import { inScope } from "../domain/scopes";
 import { aliasReadResponse, peekAliasRead } from "../lib/alias-read-cache";
+import { bearerSecret } from "../middleware/auth";
 import { requestIdFor } from "../middleware/request-id";
 import { peekActor } from "../middleware/token-cache";
 import { MAX_URL_CHARS } from "../middleware/url-limit";
@@ -29,7 +30,6 @@ import { resolveKey } from "./resolve/resolve.handlers";
 const NATIVE = /^\/api\/v1\/models\/([^/%]+)\/aliases\/([^/%]+)$/;
 const RESOLVE = /^\/api\/v1\/models\/([^/%]+)\/resolve$/;
 const MLFLOW = "/api/2.0/mlflow/registered-models/alias";
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** `search` (after `?`) as exactly the `wanted` parameters, each once and plain; else undefined. */
 function plainQuery(search: string, wanted: readonly string[]): Map<string, string> | undefined {
@@ -75,7 +75,7 @@ export function hotRead(request: Request): Response | undefined {
     [kind, name, key] = ["mlflow", n, alias];
   } else return;
 
-  const secret = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
+  const secret = bearerSecret(request.headers.get("authorization"));
   const actor = secret === undefined ? undefined : peekActor(secret);
   if (!actor || !satisfies(actor.role, "read") || !inScope(actor.scopes, name)) return;
   const read = peekAliasRead(kind, name, key);
