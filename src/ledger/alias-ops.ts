@@ -4,11 +4,12 @@ import { aliasMoveFacts, deleteAlias, findAlias, upsertAlias } from "../db/repos
 import { type ModelRow, touchModel } from "../db/repos/models-repo";
 import { readPolicy } from "../db/repos/policies-repo";
 import { activeRollout } from "../db/repos/rollouts-repo";
-import { findVersionRow, readVersionView, viewAfter } from "../db/repos/versions-repo";
+import { findVersionRow, readVersionView, type ViewRow, viewAfter } from "../db/repos/versions-repo";
 import { aliasEtag, etagMatches } from "../domain/etags";
 import { satisfies } from "../domain/roles";
 import { RESERVED_ALIASES } from "../schemas/aliases";
 import type { VersionView } from "../schemas/versions";
+import type { AliasHead } from "./alias-head";
 import { type Change, type ChangeContext, fail, type LedgerResult } from "./ledger-types";
 
 export interface SetAliasInput {
@@ -57,46 +58,75 @@ const protectedAliasDenied = (alias: string) =>
     `alias '${alias}' is protected by the model's policy; it needs the approver role`,
   );
 
-export async function decideSetAlias(
+/**
+ * How a move answers: the target version's view (native API), or nothing (MLflow answers `{}`, so
+ * it reads nothing it would not send). `target` is the row read before the move, when it was read.
+ */
+export type AliasAnswer<T> = (target: ViewRow | undefined, addAlias: string) => Promise<T>;
+
+/** The native answer: the target version with the alias added (from its row, or read after commit). */
+export const answerWithView =
+  (db: Db, model: ModelRow, version: number): AliasAnswer<VersionView> =>
+  async (target, alias) =>
+    (target ? viewAfter(model.name, target, { addAlias: alias }) : null) ??
+    (await readVersionView(db, model, version)) ??
+    Promise.reject(new Error("aliased version vanished after commit"));
+
+export async function decideSetAlias<T>(
   db: Db,
   model: ModelRow,
   input: SetAliasInput,
   ctx: ChangeContext,
   now: number,
-  /** The ledger passes its head state's policy (issue 13); D1 otherwise. */
-  policyOf: typeof readPolicy = readPolicy,
-): Promise<LedgerResult<Change<VersionView>>> {
+  answer: AliasAnswer<T>,
+  /** The ledger's head state (issue 13): the model's policy, and what alias moves decide on. */
+  head: { policyOf: typeof readPolicy; aliases: AliasHead } | undefined = undefined,
+): Promise<LedgerResult<Change<T>>> {
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
   }
-  // Independent reads in one D1 round trip (one batch of reads; the policy from the ledger's head
-  // state). The target is read with its tags and aliases, so the answer is built from it.
+  // The head state knows the facts of a move after the first one (no D1 read); If-Match compares
+  // against the alias's ETag, which it does not keep. Otherwise the reads run side by side; the
+  // target is read with its tags and aliases, so the answer is built from it.
+  const known = input.ifMatch === undefined ? head?.aliases.decided(input.alias, input.version) : undefined;
   const [policy, facts] = await Promise.all([
-    policyOf(db, model.id),
-    aliasMoveFacts(db, model.id, input.alias, input.version),
+    (head?.policyOf ?? readPolicy)(db, model.id),
+    known ? undefined : aliasMoveFacts(db, model.id, input.alias, input.version),
   ]);
   // Whether the alias is protected also decides whether its move can make a version serve, so it
   // travels with the event (the replication job runs only for such moves: src/jobs/replicate.ts).
   const isProtected = policy.protected_aliases.includes(input.alias);
   if (isProtected && !mayMoveProtected(ctx)) return protectedAliasDenied(input.alias);
-  if (facts.rolloutId) return rolloutInProgress(input.alias, facts.rolloutId);
-  const { target } = facts;
-  if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
-  // Issue 16: an alias is what nodes resolve and serve; a version the server has not verified whole
-  // (or whose files failed) must never be reachable through one.
-  if (target.status === "PENDING_REGISTRATION" || target.status === "FAILED_REGISTRATION") {
-    return fail(
-      "VERSION_NOT_READY",
-      `version ${input.version} is ${target.status}; only a version whose files are verified can take an alias`,
-    );
+  const target = facts?.target;
+  if (facts) {
+    const servable =
+      target !== undefined &&
+      target.status !== "PENDING_REGISTRATION" &&
+      target.status !== "FAILED_REGISTRATION";
+    head?.aliases.learn(input.alias, {
+      existing: facts.existing,
+      servable: servable ? input.version : null,
+      rolloutFree: facts.rolloutId === null,
+    });
+    if (facts.rolloutId) return rolloutInProgress(input.alias, facts.rolloutId);
+    if (!target) return fail("VERSION_NOT_FOUND", `model '${model.name}' has no version ${input.version}`);
+    // Issue 16: an alias is what nodes resolve and serve; a version the server has not verified
+    // whole (or whose files failed) must never be reachable through one.
+    if (!servable) {
+      return fail(
+        "VERSION_NOT_READY",
+        `version ${input.version} is ${target.status}; only a version whose files are verified can take an alias`,
+      );
+    }
   }
+  const existing = known ? known.existing : (facts?.existing ?? null);
   if (input.ifMatch !== undefined && !etagMatches(input.ifMatch, await currentEtag(db, model, input.alias))) {
     return fail(
       "PRECONDITION_FAILED",
       `alias '${input.alias}' changed since the ETag in If-Match was issued`,
     );
   }
-  const before = facts.existing !== null ? { version: facts.existing } : null;
+  const before = existing !== null ? { version: existing } : null;
   const after = { version: input.version };
   return {
     ok: true,
@@ -112,11 +142,12 @@ export async function decideSetAlias(
         touchModel(db, model.id, now),
       ],
       model: { ...model, updatedAt: now },
+      aliasAfter: { alias: input.alias, version: input.version },
       // Group commit: another move of this alias, or a change of either version it names, waits.
       conflicts: [
         `alias:${input.alias}`,
         `version:${input.version}`,
-        ...(facts.existing !== null ? [`version:${facts.existing}`] : []),
+        ...(existing !== null ? [`version:${existing}`] : []),
       ],
       chain: model.id,
       modelName: model.name,
@@ -130,11 +161,7 @@ export async function decideSetAlias(
         version: input.version,
         data: { alias: input.alias, before, after, protected: isProtected },
       },
-      // The alias only adds itself to the target's aliases: answered from the row read above.
-      respond: async () =>
-        viewAfter(model.name, target, { addAlias: input.alias }) ??
-        (await readVersionView(db, model, input.version)) ??
-        Promise.reject(new Error("aliased version vanished after commit")),
+      respond: () => answer(target, input.alias),
     },
   };
 }
@@ -162,6 +189,7 @@ export async function decideDeleteAlias(
     value: {
       statements: [deleteAlias(db, model.id, alias), touchModel(db, model.id, now)],
       model: { ...model, updatedAt: now },
+      aliasAfter: { alias, version: null },
       conflicts: [`alias:${alias}`, `version:${existing.version}`],
       chain: model.id,
       modelName: model.name,

@@ -16,6 +16,7 @@
  * it, so a change is decided without reading the model again. A change that declares the row it
  * leaves (`Change.model`) updates it; any other committed change, and any failed batch (a fencing
  * failure: someone else extended the chain), drops it, and the next change reads D1 again.
+ * Alias moves keep their own facts there too (alias-head.ts), which only alias changes keep alive.
  * Events are marked sent in one statement per burst, not one per change (the sweeper's grace
  * period is far longer than the wait).
  *
@@ -36,6 +37,7 @@ import { insertEvent, markSent, markSentStatements, type OutboxRow } from "../db
 import { readVersionView } from "../db/repos/versions-repo";
 import { type AuditContent, auditHash, GENESIS_HASH } from "../domain/audit-chain";
 import { newId } from "../lib/ids";
+import { AliasHead } from "./alias-head";
 import { type Change, type ChangeContext, fail, type IdempotentRef, type LedgerResult } from "./ledger-types";
 
 export type Decide<T> = (now: number) => Promise<LedgerResult<Change<T>>>;
@@ -76,6 +78,8 @@ export class ChangeWriter {
   readonly #pendingModels = new Map<string, ModelRow>();
   /** Each model's policy as read since the head was last dropped (by model id; head state too). */
   readonly #policies = new Map<string, Promise<unknown>>();
+  /** What alias moves decide on, per model id (head state too; see alias-head.ts). */
+  readonly #aliasHeads = new Map<string, AliasHead>();
   /** Events handed to the queue and not yet marked sent in D1. */
   #sent: string[] = [];
   /** A standalone mark-sent UPDATE is scheduled (in case no batch carries the marks first). */
@@ -143,10 +147,21 @@ export class ChangeWriter {
     return policy;
   }
 
-  /** Forgets the head state (model rows, policies): the next change reads D1 again. */
+  /** The model's alias head state: what alias moves decide on without reading D1. */
+  aliasHead(modelId: string): AliasHead {
+    let head = this.#aliasHeads.get(modelId);
+    if (!head) {
+      head = new AliasHead();
+      this.#aliasHeads.set(modelId, head);
+    }
+    return head;
+  }
+
+  /** Forgets the head state (model rows, policies, alias facts): the next change reads D1 again. */
   #dropHead(): void {
     this.#models.clear();
     this.#policies.clear();
+    this.#aliasHeads.clear();
   }
 
   async #drain(): Promise<void> {
@@ -311,6 +326,13 @@ export class ChangeWriter {
   /** After a batch landed: its chain heads, and the model rows its changes say they left. */
   #adopt(heads: Map<string, Head>, changes: Change<unknown>[]): void {
     for (const [chain, head] of heads) this.#heads.set(chain, head);
+    // Alias facts survive alias moves and deletions only, which say where they leave the alias.
+    if (changes.some((change) => !change.aliasAfter)) this.#aliasHeads.clear();
+    else {
+      for (const { aliasAfter, chain } of changes) {
+        if (aliasAfter) this.aliasHead(chain).moved(aliasAfter.alias, aliasAfter.version);
+      }
+    }
     // A change that does not say what it left may have changed any model row: forget them all.
     if (changes.some((change) => !change.model)) this.#dropHead();
     else {

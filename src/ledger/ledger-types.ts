@@ -88,6 +88,11 @@ export interface Change<T> {
    * decided again after that group's batch landed (see ChangeWriter). Only grouped changes need them.
    */
   conflicts?: string[];
+  /**
+   * The alias this change moves (a version) or deletes (null), for the ledger's alias head state
+   * (src/ledger/alias-head.ts). Any committed change without it makes the ledger forget that state.
+   */
+  aliasAfter?: { alias: string; version: number | null };
   /** Reference stored with an idempotency key, so a retry can answer the same resource. */
   ref?: IdempotentRef;
   /** Builds the response after the batch committed. */

@@ -32,7 +32,13 @@ import type { DeploymentReport, DeploymentView } from "../schemas/serving";
 import type { TokenView } from "../schemas/tokens";
 import type { CreateVersionInput, ImportVersionInput, VersionView } from "../schemas/versions";
 import type { DeliveryView, WebhookView } from "../schemas/webhooks";
-import { decideDeleteAlias, decideSetAlias, type SetAliasInput } from "./alias-ops";
+import {
+  type AliasAnswer,
+  answerWithView,
+  decideDeleteAlias,
+  decideSetAlias,
+  type SetAliasInput,
+} from "./alias-ops";
 import { decideCancelRequest, decideRequestApproval, decideVote } from "./approval-ops";
 import { ChangeWriter, type Decide } from "./change-writer";
 import { decideRegisterDataset } from "./dataset-ops";
@@ -193,11 +199,12 @@ export class ModelLedger extends DurableObject<Env> {
 
   /** Alias moves are group-committed (issue 13): moves waiting together land in one batch. */
   setAlias(name: string, input: SetAliasInput, ctx: ChangeContext): Promise<LedgerResult<VersionView>> {
-    return this.#change(
-      ctx,
-      (now) => this.#withModel(name, (m) => decideSetAlias(this.#db, m, input, ctx, now, this.#policyOf)),
-      { group: true },
-    );
+    return this.#moveAlias(name, input, ctx, (m) => answerWithView(this.#db, m, input.version));
+  }
+
+  /** A move that answers nothing (MLflow's set alias answers `{}`), so nothing is read to answer. */
+  setAliasQuietly(name: string, input: SetAliasInput, ctx: ChangeContext): Promise<LedgerResult<null>> {
+    return this.#moveAlias(name, input, ctx, () => async () => null);
   }
 
   deleteAlias(
@@ -621,6 +628,26 @@ export class ModelLedger extends DurableObject<Env> {
         ? decide(model, row)
         : fail("VERSION_NOT_FOUND", `model '${name}' has no version ${version}`);
     });
+  }
+
+  /** An alias move decided on the head state (policy, alias facts: see alias-head.ts). */
+  #moveAlias<T>(
+    name: string,
+    input: SetAliasInput,
+    ctx: ChangeContext,
+    answer: (model: ModelRow) => AliasAnswer<T>,
+  ): Promise<LedgerResult<T>> {
+    return this.#change(
+      ctx,
+      (now) =>
+        this.#withModel(name, (m) =>
+          decideSetAlias(this.#db, m, input, ctx, now, answer(m), {
+            policyOf: this.#policyOf,
+            aliases: this.#writer.aliasHead(m.id),
+          }),
+        ),
+      { group: true },
+    );
   }
 
   #change<T>(ctx: ChangeContext, decide: Decide<T>, options?: { group?: boolean }): Promise<LedgerResult<T>> {

@@ -8,8 +8,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { findModelRow } from "../../src/db/repos/models-repo";
+import { readPolicy } from "../../src/db/repos/policies-repo";
 import { findVersionViewRow } from "../../src/db/repos/versions-repo";
-import { decideSetAlias } from "../../src/ledger/alias-ops";
+import { answerWithView, decideSetAlias } from "../../src/ledger/alias-ops";
 import { ChangeWriter } from "../../src/ledger/change-writer";
 import { decideTransition } from "../../src/ledger/governance-ops";
 import type { ChangeContext } from "../../src/ledger/ledger-types";
@@ -45,9 +46,18 @@ function writerFor(name: string) {
     return row;
   };
   const setAlias = (alias: string, version: number, i: number) =>
-    writer.run(ctx(i), async (now) => decideSetAlias(db, await model(), { alias, version }, ctx(i), now), {
-      group: true,
-    });
+    writer.run(
+      ctx(i),
+      async (now) => {
+        const m = await model();
+        // Decided on the writer's head state, as the ledger decides it (alias-head.ts).
+        return decideSetAlias(db, m, { alias, version }, ctx(i), now, answerWithView(db, m, version), {
+          policyOf: (d, id) => writer.headPolicy(id, () => readPolicy(d, id)),
+          aliases: writer.aliasHead(m.id),
+        });
+      },
+      { group: true },
+    );
   const transition = (version: number, to: "Staging" | "Production" | "Archived", i: number) =>
     writer.run(
       ctx(i),

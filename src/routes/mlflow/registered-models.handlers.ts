@@ -117,7 +117,7 @@ export const deleteTag: Handler<"deleteTag"> = async (c) => {
 export const setAlias: Handler<"setAlias"> = async (c) => {
   const { name, alias, version } = c.req.valid("json");
   assertVisible(c, name);
-  must(await ledgerFor(c.env, name).setAlias(name, { alias, version }, changeContext(c)), {
+  must(await ledgerFor(c.env, name).setAliasQuietly(name, { alias, version }, changeContext(c)), {
     name,
     version,
     alias,
