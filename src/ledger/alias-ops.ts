@@ -80,7 +80,7 @@ export async function decideSetAlias<T>(
   now: number,
   answer: AliasAnswer<T>,
   /** The ledger's head state (issue 13): the model's policy, and what alias moves decide on. */
-  head: { policyOf: typeof readPolicy; aliases: AliasHead } | undefined = undefined,
+  head: { policyOf: typeof readPolicy; aliases: AliasHead },
 ): Promise<LedgerResult<Change<T>>> {
   if ((RESERVED_ALIASES as readonly string[]).includes(input.alias.toLowerCase())) {
     return fail("RESERVED_ALIAS", `'${input.alias}' is computed by the registry and cannot be set`);
@@ -88,9 +88,9 @@ export async function decideSetAlias<T>(
   // The head state knows the facts of a move after the first one (no D1 read); If-Match compares
   // against the alias's ETag, which it does not keep. Otherwise the reads run side by side; the
   // target is read with its tags and aliases, so the answer is built from it.
-  const known = input.ifMatch === undefined ? head?.aliases.decided(input.alias, input.version) : undefined;
+  const known = input.ifMatch === undefined ? head.aliases.decided(input.alias, input.version) : undefined;
   const [policy, facts] = await Promise.all([
-    (head?.policyOf ?? readPolicy)(db, model.id),
+    head.policyOf(db, model.id),
     known ? undefined : aliasMoveFacts(db, model.id, input.alias, input.version),
   ]);
   // Whether the alias is protected also decides whether its move can make a version serve, so it
@@ -103,7 +103,7 @@ export async function decideSetAlias<T>(
       target !== undefined &&
       target.status !== "PENDING_REGISTRATION" &&
       target.status !== "FAILED_REGISTRATION";
-    head?.aliases.learn(input.alias, {
+    head.aliases.learn(input.alias, {
       existing: facts.existing,
       servable: servable ? input.version : null,
       rolloutFree: facts.rolloutId === null,
