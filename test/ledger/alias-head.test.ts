@@ -12,6 +12,7 @@ import { readPolicy } from "../../src/db/repos/policies-repo";
 import { decideSetAlias } from "../../src/ledger/alias-ops";
 import { ChangeWriter } from "../../src/ledger/change-writer";
 import type { ChangeContext } from "../../src/ledger/ledger-types";
+import { expectStatus } from "../governance/support";
 import { mustStart } from "../rollouts/support";
 import { modelWithVersions } from "../serving/support";
 import { api, json, uniqueName } from "../support/api";
@@ -134,9 +135,7 @@ describe("alias head state", () => {
     expect((await putAlias(name, "champion", 2)).status).toBe(200);
     expect((await putAlias(name, "champion", 1)).status).toBe(200); // decided on the head
     await mustStart(name, { version: 3 });
-    const refused = await putAlias(name, "champion", 2);
-    expect(refused.status, await refused.clone().text()).toBe(409);
-    expect(await json(refused)).toMatchObject({ code: "ROLLOUT_IN_PROGRESS" });
+    await expectStatus(await putAlias(name, "champion", 2), 409, "ROLLOUT_IN_PROGRESS");
   });
 
   it("a version deleted after it took the alias cannot take it again", async () => {
@@ -148,9 +147,7 @@ describe("alias head state", () => {
       body: { name, version: "1" },
     });
     expect(deleted.status, await deleted.clone().text()).toBe(200);
-    const refused = await putAlias(name, "live", 1);
-    expect(refused.status, await refused.clone().text()).toBe(404);
-    expect(await json(refused)).toMatchObject({ code: "VERSION_NOT_FOUND" });
+    await expectStatus(await putAlias(name, "live", 1), 404, "VERSION_NOT_FOUND");
   });
 
   it("a deleted alias is set again from nothing: its event's `before` is empty", async () => {
