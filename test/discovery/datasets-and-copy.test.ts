@@ -4,17 +4,9 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectStatus } from "../governance/support";
 import { registerVersion, storeBlob } from "../retention/support";
 import { api, createModel, createToken, json, uniqueName } from "../support/api";
-
-async function expectStatus(res: Response, status: number, code?: string) {
-  const body = await json(res);
-  expect({ status: res.status, code: body.code }, JSON.stringify(body)).toEqual({
-    status,
-    code: code ?? body.code,
-  });
-  return body;
-}
 
 let contributor: string;
 let viewer: string;
